@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/detect"
+	"github.com/neardup/neardup/report"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitMatch       = 1 // reserved for --fail-on-match
+	exitUsage       = 2 // bad usage or unreadable input
+	exitFailed      = 3 // the run failed: output not written
+	exitInterrupted = 130
+)
+
+// usageError marks errors that are the caller's to fix.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// Run runs neardup with args (args[0] is the program name) and returns the
+// exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, args)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "neardup: interrupted; no output written")
+		return exitInterrupted
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(stderr, "neardup:", msg)
+		}
+		return ec.ExitCode()
+	}
+	fmt.Fprintln(stderr, "neardup:", err)
+	var ue usageError
+	if errors.As(err, &ue) || isFlagError(err) {
+		return exitUsage
+	}
+	return exitFailed
+}
+
+// isFlagError reports whether err comes from parsing the command line.
+func isFlagError(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"flag provided but not defined", "invalid value", "flag needs an argument", "Required flag", "No help topic"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:  "neardup",
+		Usage: "find near-duplicate and syndicated articles",
+		Description: `neardup reads a pile of articles and reports which of them were built from the
+same text (a wire story, a press release), whole or in part, with the shared
+passages as evidence.
+
+Examples:
+   neardup scan testdata/seeds
+   neardup scan --format json -o result.json archive/
+   neardup scan --id-field doc_id corpus.jsonl.gz --matrix matrix.csv
+   neardup compare a.txt b.txt`,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		OnUsageError: func(c *cli.Context, err error, isSub bool) error {
+			return usageError{fmt.Errorf("%w (see --help)", err)}
+		},
+		Commands: []*cli.Command{scanCommand(), compareCommand()},
+	}
+}
+
+// detectFlags are the flags that shape detection, shared by commands.
+func detectFlags() []cli.Flag {
+	d := detect.Defaults()
+	return []cli.Flag{
+		&cli.Float64Flag{Name: "threshold", Value: d.Threshold, Usage: "whole-document Jaccard similarity of a near-duplicate", Category: "Detection"},
+		&cli.Float64Flag{Name: "reuse-score", Value: d.ReuseScore, Usage: "score from which shared passages make a reuse pair", Category: "Detection"},
+		&cli.Float64Flag{Name: "min-score", Value: -1, DefaultText: "the reuse score", Usage: "report every verified pair scoring at least `X` (0 reports all)", Category: "Detection"},
+		&cli.IntFlag{Name: "k", Value: d.Shingle.K, Usage: "words per shingle", Category: "Detection"},
+		&cli.IntFlag{Name: "char-ngrams", Usage: "shingle by `N` characters instead of words", Category: "Detection"},
+		&cli.IntFlag{Name: "perms", Value: d.Perms, Usage: "hashes per document signature", Category: "Detection"},
+		&cli.StringFlag{Name: "hasher", Value: d.Hasher, Usage: "signature core: oph (fast) or minwise (go-minhash reference)", Category: "Detection"},
+		&cli.IntFlag{Name: "window", Value: d.Window, Usage: "passage window, in shingles", Category: "Passages"},
+		&cli.IntFlag{Name: "stride", Value: d.Stride, Usage: "step between passage windows, in shingles", Category: "Passages"},
+		&cli.IntFlag{Name: "passage-perms", Value: d.PassagePerms, Usage: "hashes per window signature", Category: "Passages"},
+		&cli.Float64Flag{Name: "passage-threshold", Value: d.PassageThreshold, Usage: "window Jaccard similarity that passage banding is tuned to", Category: "Passages"},
+		&cli.IntFlag{Name: "min-passage", Value: d.MinPassage, Usage: "least shingles, stock phrases aside, of a shared run", Category: "Passages"},
+		&cli.IntFlag{Name: "gap", Value: d.Gap, Usage: "most shingles between runs joined into one passage", Category: "Passages"},
+		&cli.Float64Flag{Name: "stock-fraction", Value: d.StockFraction, Usage: "share of documents from which a shingle is a stock phrase", Category: "Passages"},
+		&cli.IntFlag{Name: "stock-min-docs", Value: d.StockMinDocs, Usage: "least documents from which a shingle is a stock phrase", Category: "Passages"},
+		&cli.BoolFlag{Name: "exhaustive", Usage: "verify every pair instead of LSH candidates (small corpora)", Category: "Detection"},
+		&cli.IntFlag{Name: "workers", Usage: "goroutines (default: one per CPU)", Category: "Detection"},
+		&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSON field of a document's id", Category: "Input"},
+		&cli.StringFlag{Name: "text-field", Value: "text", Usage: "JSON field of a document's text", Category: "Input"},
+		&cli.Int64Flag{Name: "max-bytes", Value: corpus.DefaultMaxBytes, Usage: "largest document read, in bytes", Category: "Input"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print warnings and progress on stderr", Category: "Output"},
+		&cli.BoolFlag{Name: "explain", Usage: "print the derived parameters (banding, probabilities) on stderr", Category: "Output"},
+	}
+}
+
+func options(c *cli.Context) (detect.Options, error) {
+	o := detect.Defaults()
+	o.Threshold = c.Float64("threshold")
+	o.ReuseScore = c.Float64("reuse-score")
+	o.MinScore = c.Float64("min-score")
+	o.Shingle.K = c.Int("k")
+	if n := c.Int("char-ngrams"); n != 0 {
+		o.Shingle = shingle.Config{Unit: shingle.CharUnit, K: n}
+	}
+	o.Perms = c.Int("perms")
+	o.Hasher = c.String("hasher")
+	o.Window = c.Int("window")
+	o.Stride = c.Int("stride")
+	o.PassagePerms = c.Int("passage-perms")
+	o.PassageThreshold = c.Float64("passage-threshold")
+	o.MinPassage = c.Int("min-passage")
+	o.Gap = c.Int("gap")
+	o.StockFraction = c.Float64("stock-fraction")
+	o.StockMinDocs = c.Int("stock-min-docs")
+	o.Exhaustive = c.Bool("exhaustive")
+	o.Workers = c.Int("workers")
+	if err := o.Check(); err != nil {
+		return o, usageError{err}
+	}
+	return o, nil
+}
+
+// console prints warnings and progress on stderr.
+type console struct {
+	w        io.Writer
+	quiet    bool
+	tty      bool
+	warnings []string
+	progress bool // a progress line is showing
+}
+
+func newConsole(c *cli.Context) *console {
+	con := &console{w: c.App.ErrWriter, quiet: c.Bool("quiet")}
+	if f, ok := con.w.(*os.File); ok {
+		con.tty = term.IsTerminal(int(f.Fd()))
+	}
+	return con
+}
+
+func (con *console) warn(err error) {
+	con.warnings = append(con.warnings, err.Error())
+	if !con.quiet {
+		con.clear()
+		fmt.Fprintln(con.w, "warning:", err)
+	}
+}
+
+// status shows a progress line, on terminals only.
+func (con *console) status(format string, args ...any) {
+	if con.quiet || !con.tty {
+		return
+	}
+	fmt.Fprintf(con.w, "\r\033[K"+format, args...)
+	con.progress = true
+}
+
+func (con *console) clear() {
+	if con.progress {
+		fmt.Fprint(con.w, "\r\033[K")
+		con.progress = false
+	}
+}
+
+func (con *console) reader(c *cli.Context) *corpus.Reader {
+	return &corpus.Reader{IDField: c.String("id-field"), TextField: c.String("text-field"), MaxBytes: c.Int64("max-bytes"), Warn: con.warn}
+}
+
+// readAll reads the documents under paths, dropping (with a warning) a
+// document whose id was seen before.
+func readAll(ctx context.Context, con *console, r *corpus.Reader, paths []string) ([]corpus.Doc, error) {
+	var docs []corpus.Doc
+	seen := make(map[string]string)
+	err := r.Walk(ctx, paths, func(d corpus.Doc) error {
+		if first, ok := seen[d.ID]; ok {
+			con.warn(fmt.Errorf("%s: duplicate document id %q, first read from %s; this one is left out (give each document its own id)", d.Where(), d.ID, first))
+			return nil
+		}
+		seen[d.ID] = d.Where()
+		docs = append(docs, d)
+		if len(docs)%1000 == 0 {
+			con.status("reading: %d documents", len(docs))
+		}
+		return nil
+	})
+	con.clear()
+	if err != nil && ctx.Err() == nil {
+		return docs, usageError{err}
+	}
+	return docs, err
+}
+
+func explain(w io.Writer, p detect.Params) {
+	fmt.Fprintf(w, "shingles: %s %d-grams, normalisation v%d, murmur3 seed %#x\n", p.Unit, p.K, p.NormVersion, shingle.Seed)
+	fmt.Fprintf(w, "documents: %s hasher, %d hashes (seed %#x), %v; a pair at Jaccard %.2f becomes a candidate with probability %.3f\n",
+		p.Hasher, p.Perms, p.Seed, p.Bands, p.Threshold, p.ProbAtThreshold)
+	fmt.Fprintf(w, "passages: windows of %d shingles every %d, %d hashes, %v; windows at Jaccard %.2f collide with probability %.3f\n",
+		p.Window, p.Stride, p.PassagePerms, p.PassageBands, p.PassageThreshold, p.ProbAtPassage)
+	fmt.Fprintf(w, "evidence: runs of ≥ %d non-stock shingles joined across gaps of ≤ %d; stock phrases: shingles in ≥ %d documents\n",
+		p.MinPassage, p.Gap, p.StockMinDocs)
+	fmt.Fprintf(w, "decision: near-duplicate at Jaccard ≥ %.2f, reuse at score ≥ %.2f; reporting scores ≥ %.2f\n", p.Threshold, p.ReuseScore, p.MinScore)
+}
+
+// output opens the -o file, or stdout.
+func output(c *cli.Context) (io.Writer, func() error, error) {
+	name := c.String("output")
+	if name == "" || name == "-" {
+		return c.App.Writer, func() error { return nil }, nil
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Close, nil
+}
+
+func write(w io.Writer, format string, r report.Report) error {
+	switch format {
+	case "json":
+		return report.JSON(w, r)
+	case "csv":
+		return report.CSV(w, r)
+	default:
+		return report.Text(w, r)
+	}
+}
+
+func checkFormat(f string) error {
+	switch f {
+	case "text", "json", "csv":
+		return nil
+	}
+	return usagef("--format %q: choose text, json or csv", f)
+}

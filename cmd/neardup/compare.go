@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/detect"
+	"github.com/neardup/neardup/report"
+)
+
+func compareCommand() *cli.Command {
+	flags := append([]cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json", Category: "Output"},
+	}, detectFlags()...)
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "compare two articles and show every passage they share",
+		ArgsUsage: "A B",
+		Description: `Verifies one pair exactly, whatever its score, and explains it: Jaccard
+similarity, containment both ways, the decision and every shared passage.
+Each of A and B must hold one document. With two documents there are no
+stock phrases.
+
+Example:
+   neardup compare testdata/seeds/000_a86943d9168e89d9.txt testdata/seeds/003_c20ac59b2d2f44c9.txt`,
+		Flags: flags,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 2 {
+				return usagef("compare needs two files, A and B; got %d", c.NArg())
+			}
+			format := c.String("format")
+			if format != "text" && format != "json" {
+				return usagef("--format %q: choose text or json", format)
+			}
+			o, err := options(c)
+			if err != nil {
+				return err
+			}
+			o.Exhaustive = true
+			o.MinScore = 0
+			con := newConsole(c)
+			r := con.reader(c)
+			var docs []corpus.Doc
+			for _, name := range c.Args().Slice() {
+				got, err := readAll(c.Context, con, r, []string{name})
+				if err != nil {
+					return err
+				}
+				if len(got) != 1 {
+					return usagef("%s: holds %d documents; compare needs one each", name, len(got))
+				}
+				docs = append(docs, got[0])
+			}
+			if docs[0].ID == docs[1].ID {
+				docs[1].ID += " (B)"
+			}
+			res, err := detect.Run(c.Context, docs, o)
+			if err != nil {
+				return err
+			}
+			if c.Bool("explain") {
+				explain(c.App.ErrWriter, res.Params)
+			}
+			rep := report.Report{Result: res, Warnings: con.warnings}
+			if format == "json" {
+				return report.JSON(c.App.Writer, rep)
+			}
+			return explainPair(c, rep)
+		},
+	}
+}
+
+// explainPair writes the one pair of a comparison with all its passages.
+func explainPair(c *cli.Context, r report.Report) error {
+	w := c.App.Writer
+	a, b := r.Documents[0], r.Documents[1]
+	fmt.Fprintf(w, "A: %s (%d tokens, %d shingles)\nB: %s (%d tokens, %d shingles)\n", a.ID, a.Tokens, a.Shingles, b.ID, b.Tokens, b.Shingles)
+	if len(r.Pairs) == 0 {
+		_, err := fmt.Fprintf(w, "\nThey share no shingle: unrelated.\n")
+		return err
+	}
+	p := r.Pairs[0]
+	verdict := map[string]string{
+		detect.Duplicate:     "duplicate: the same text once normalised",
+		detect.NearDuplicate: fmt.Sprintf("near-duplicate: Jaccard %.3f ≥ threshold %.2f", p.Jaccard, r.Params.Threshold),
+		detect.Reuse:         fmt.Sprintf("reuse: shared passages give score %.3f ≥ %.2f", p.Score, r.Params.ReuseScore),
+		detect.Candidate:     fmt.Sprintf("not reported by scan: score %.3f < %.2f", p.Score, r.Params.ReuseScore),
+	}[p.Kind]
+	fmt.Fprintf(w, "\n%s\n", verdict)
+	fmt.Fprintf(w, "score %.3f  jaccard %.3f  containment A in B %.3f, B in A %.3f  coverage A %.3f, B %.3f  shared shingles %d\n",
+		p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB, p.Shared)
+	fmt.Fprintf(w, "\n%d shared passages:\n", len(p.Passages))
+	for i, ps := range p.Passages {
+		fmt.Fprintf(w, "\n%d. %d words, A bytes %d-%d, B bytes %d-%d\n   A: %s\n", i+1, ps.Words, ps.A.Start, ps.A.End, ps.B.Start, ps.B.End, report.Quote(ps.Text, 1<<20))
+		if report.Quote(ps.TextB, 1<<20) != report.Quote(ps.Text, 1<<20) {
+			fmt.Fprintf(w, "   B: %s\n", report.Quote(ps.TextB, 1<<20))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,20 @@
+// Command neardup finds near-duplicate and syndicated articles: text that
+// two documents took from one source, whole or in part.
+//
+// Run "neardup --help" for the commands and "neardup scan --help" for the
+// options of a scan.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

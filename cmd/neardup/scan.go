@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/neardup/neardup/detect"
+	"github.com/neardup/neardup/report"
+)
+
+func scanCommand() *cli.Command {
+	flags := append([]cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text, json or csv (pairs)", Category: "Output"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of stdout", Category: "Output"},
+		&cli.StringFlag{Name: "matrix", Usage: "write the similarity matrix as CSV to `FILE`", Category: "Output"},
+		&cli.IntFlag{Name: "dense-max", Value: report.DefaultDenseMax, Usage: "largest corpus whose matrix is dense; above it, sparse triplets", Category: "Output"},
+	}, detectFlags()...)
+	return &cli.Command{
+		Name:      "scan",
+		Usage:     "find near-duplicates and shared passages among the articles under PATHs",
+		ArgsUsage: "PATH...",
+		Description: `Reads every article under each PATH (directories are walked recursively;
+.txt .md .html .htm .json .jsonl, each optionally .gz) and reports duplicate,
+near-duplicate and reuse pairs, their clusters and the shared passages.
+
+Examples:
+   neardup scan testdata/seeds
+   neardup scan --format json -o out.json articles/
+   neardup scan --id-field doc_id --text-field body wire.jsonl.gz
+   neardup scan --min-score 0 --exhaustive small-set/   # every pair's score`,
+		Flags: flags,
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usagef("scan needs at least one PATH to read (try: neardup scan testdata/seeds)")
+			}
+			format := c.String("format")
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			o, err := options(c)
+			if err != nil {
+				return err
+			}
+			con := newConsole(c)
+			o.Progress = func(stage string, done, total int) { con.status("%s: %d/%d", stage, done, total) }
+			docs, err := readAll(c.Context, con, con.reader(c), c.Args().Slice())
+			if err != nil {
+				return err
+			}
+			if len(docs) == 0 {
+				return usagef("no documents found under %v", c.Args().Slice())
+			}
+			res, err := detect.Run(c.Context, docs, o)
+			con.clear()
+			if err != nil {
+				return err
+			}
+			if c.Bool("explain") {
+				explain(c.App.ErrWriter, res.Params)
+			}
+			rep := report.Report{Result: res, Warnings: con.warnings}
+			if m := c.String("matrix"); m != "" {
+				if err := writeFile(m, func(f *os.File) error { return report.Matrix(f, rep, c.Int("dense-max")) }); err != nil {
+					return err
+				}
+			}
+			w, closeOut, err := output(c)
+			if err != nil {
+				return err
+			}
+			if err := write(w, format, rep); err != nil {
+				closeOut()
+				return err
+			}
+			return closeOut()
+		},
+	}
+}
+
+// writeFile creates name and writes it with fn.
+func writeFile(name string, fn func(*os.File) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return f.Close()
+}

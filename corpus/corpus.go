@@ -1,0 +1,504 @@
+// Package corpus reads articles from files and directories.
+//
+// Formats are chosen by file name: .txt, .md and .markdown are plain text
+// (with optional front matter, see below); .html and .htm are reduced to
+// their visible text; .json holds one article object or an array of them;
+// .jsonl and .ndjson hold one article object a line. Any of them may be
+// gzipped, with .gz appended to the name. Files of other types are passed
+// over.
+//
+// A plain-text file may open with front matter: a line "---", lines of
+// "key: value", and a closing "---". The keys title, date, source and url
+// become metadata; the front matter is not part of the text.
+//
+// A file or line that cannot be used (unreadable, corrupt, binary, empty,
+// too large, invalid JSON) is reported as an *Error through the Reader's
+// Warn function and passed over; reading goes on. Invalid UTF-8 is
+// replaced by U+FFFD and reported the same way, and the repaired document
+// is still read.
+package corpus
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Doc is one article.
+type Doc struct {
+	// ID names the document: for files, the path relative to the root it
+	// was found under, with forward slashes; for JSON, the id field.
+	ID string `json:"id"`
+	// Text is the article's text: the file's text, the visible text of an
+	// HTML page, or the JSON text field. Evidence offsets index into it.
+	Text   string `json:"-"`
+	Title  string `json:"title,omitempty"`
+	Date   string `json:"date,omitempty"`
+	Source string `json:"source,omitempty"`
+	URL    string `json:"url,omitempty"`
+	// Path is the file the document was read from, and Line its line in a
+	// JSON Lines file (0 for other files).
+	Path string `json:"path,omitempty"`
+	Line int    `json:"line,omitempty"`
+}
+
+// Where names the document's place for messages: "path" or "path:line".
+func (d *Doc) Where() string { return where(d.Path, d.Line) }
+
+func where(path string, line int) string {
+	if line > 0 {
+		return path + ":" + strconv.Itoa(line)
+	}
+	return path
+}
+
+// Error is a problem with one file or one line of it.
+type Error struct {
+	Path string
+	Line int // 0 when the problem is the whole file
+	Err  error
+}
+
+func (e *Error) Error() string { return where(e.Path, e.Line) + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errors that an *Error may wrap.
+var (
+	ErrEmpty    = errors.New("no text")
+	ErrBinary   = errors.New("binary data, not text")
+	ErrTooLarge = errors.New("larger than the size limit")
+	ErrBadUTF8  = errors.New("invalid UTF-8 replaced by U+FFFD")
+)
+
+// DefaultMaxBytes is the default size limit of one document.
+const DefaultMaxBytes = 64 << 20
+
+// Reader reads documents. The zero value reads with the default fields
+// ("id", "text") and size limit and discards warnings.
+type Reader struct {
+	// IDField and TextField name the JSON fields of the id and the text.
+	IDField, TextField string
+	// MaxBytes limits the size of one document (a whole file, or one JSON
+	// Lines line), after decompression. Zero means DefaultMaxBytes.
+	MaxBytes int64
+	// Warn receives each problem with a file or line; nil drops them.
+	Warn func(error)
+}
+
+func (r *Reader) warn(err error) {
+	if r.Warn != nil {
+		r.Warn(err)
+	}
+}
+
+func (r *Reader) maxBytes() int64 {
+	if r.MaxBytes > 0 {
+		return r.MaxBytes
+	}
+	return DefaultMaxBytes
+}
+
+// Supported reports whether name has a file type the Reader reads.
+func Supported(name string) bool { return kindOf(name) != "" }
+
+func kindOf(name string) string {
+	name = strings.ToLower(name)
+	name = strings.TrimSuffix(name, ".gz")
+	switch path.Ext(name) {
+	case ".txt", ".md", ".markdown":
+		return "text"
+	case ".html", ".htm":
+		return "html"
+	case ".json":
+		return "json"
+	case ".jsonl", ".ndjson":
+		return "jsonl"
+	}
+	return ""
+}
+
+// Walk reads every supported file under each root, in lexical order, and
+// calls fn for each document. A root may be a file or a directory;
+// directories are walked recursively, hidden entries (names starting with
+// ".") are skipped, and symbolic links are followed, each directory at
+// most once. Walk returns the first error from fn or ctx. A root that
+// cannot be read is reported after the other roots have been read, as an
+// error wrapping each such *Error.
+func (r *Reader) Walk(ctx context.Context, roots []string, fn func(Doc) error) error {
+	var rootErrs []error
+	seen := make(map[string]bool)
+	for _, root := range roots {
+		fi, err := os.Stat(root)
+		if err != nil {
+			rootErrs = append(rootErrs, &Error{Path: root, Err: err})
+			continue
+		}
+		if !fi.IsDir() {
+			if err := r.readFile(ctx, root, filepath.Base(root), fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := r.walkDir(ctx, root, "", seen, fn); err != nil {
+			return err
+		}
+	}
+	return errors.Join(rootErrs...)
+}
+
+func (r *Reader) walkDir(ctx context.Context, dir, rel string, seen map[string]bool, fn func(Doc) error) error {
+	// A directory is known by its real path, so that a link back to an
+	// ancestor or a second link to one directory is walked once.
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		if seen[real] {
+			return nil
+		}
+		seen[real] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		r.warn(&Error{Path: dir, Err: err})
+		// ReadDir returns what it could read before the error.
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		full := filepath.Join(dir, name)
+		relName := path.Join(rel, name)
+		typ := e.Type()
+		if typ&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(full)
+			if err != nil {
+				r.warn(&Error{Path: full, Err: fmt.Errorf("broken symbolic link: %w", err)})
+				continue
+			}
+			typ = fi.Mode().Type()
+		}
+		switch {
+		case typ.IsDir():
+			if err := r.walkDir(ctx, full, relName, seen, fn); err != nil {
+				return err
+			}
+		case typ.IsRegular():
+			if !Supported(name) {
+				continue
+			}
+			if err := r.readFile(ctx, full, relName, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ReadFile reads the documents of one file, whose documents without an id
+// of their own are named id, and calls fn for each. Problems with the
+// file are reported through Warn; ReadFile returns only fn's error.
+func (r *Reader) ReadFile(name, id string, fn func(Doc) error) error {
+	return r.readFile(context.Background(), name, id, fn)
+}
+
+func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) error) error {
+	kind := kindOf(name)
+	if kind == "" {
+		kind = "text"
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		r.warn(&Error{Path: name, Err: err})
+		return nil
+	}
+	defer f.Close()
+	var in io.Reader = bufio.NewReaderSize(f, 64<<10)
+	if strings.HasSuffix(strings.ToLower(name), ".gz") {
+		zr, err := gzip.NewReader(in)
+		if err != nil {
+			r.warn(&Error{Path: name, Err: fmt.Errorf("gzip: %w", err)})
+			return nil
+		}
+		defer zr.Close()
+		in = zr
+	}
+	if kind == "jsonl" {
+		return r.readLines(ctx, name, id, in, fn)
+	}
+	data, err := io.ReadAll(io.LimitReader(in, r.maxBytes()+1))
+	if err != nil {
+		r.warn(&Error{Path: name, Err: err})
+		return nil
+	}
+	if int64(len(data)) > r.maxBytes() {
+		r.warn(&Error{Path: name, Err: fmt.Errorf("%w of %d bytes", ErrTooLarge, r.maxBytes())})
+		return nil
+	}
+	switch kind {
+	case "json":
+		return r.readJSON(name, id, data, fn)
+	case "html":
+		if isBinary(data) {
+			r.warn(&Error{Path: name, Err: ErrBinary})
+			return nil
+		}
+		doc := parseHTML(r.clean(name, 0, data))
+		doc.ID, doc.Path = id, name
+		return r.emit(doc, fn)
+	default:
+		if isBinary(data) {
+			r.warn(&Error{Path: name, Err: ErrBinary})
+			return nil
+		}
+		doc := parseText(r.clean(name, 0, data))
+		doc.ID, doc.Path = id, name
+		return r.emit(doc, fn)
+	}
+}
+
+// emit passes doc to fn unless it has no text.
+func (r *Reader) emit(doc Doc, fn func(Doc) error) error {
+	if strings.TrimSpace(doc.Text) == "" {
+		r.warn(&Error{Path: doc.Path, Line: doc.Line, Err: ErrEmpty})
+		return nil
+	}
+	return fn(doc)
+}
+
+// clean returns data as a valid UTF-8 string, reporting a repair.
+func (r *Reader) clean(name string, line int, data []byte) string {
+	if utf8.Valid(data) {
+		return string(data)
+	}
+	r.warn(&Error{Path: name, Line: line, Err: ErrBadUTF8})
+	return strings.ToValidUTF8(string(data), "\uFFFD")
+}
+
+// isBinary reports whether data looks like a binary file: a NUL byte in
+// its first 8 KiB, as git and grep decide.
+func isBinary(data []byte) bool {
+	return bytes.IndexByte(data[:min(len(data), 8<<10)], 0) >= 0
+}
+
+func (r *Reader) readLines(ctx context.Context, name, id string, in io.Reader, fn func(Doc) error) error {
+	br := bufio.NewReaderSize(in, 256<<10)
+	max := r.maxBytes()
+	for line := 1; ; line++ {
+		if line%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		data, tooLong, err := readLine(br, max)
+		if len(data) > 0 || tooLong {
+			switch {
+			case tooLong:
+				r.warn(&Error{Path: name, Line: line, Err: fmt.Errorf("%w of %d bytes", ErrTooLarge, max)})
+			case len(bytes.TrimSpace(data)) == 0:
+			default:
+				doc, derr := r.decode(name, line, data)
+				if derr != nil {
+					r.warn(derr)
+				} else {
+					if doc.ID == "" {
+						doc.ID = id + ":" + strconv.Itoa(line)
+					}
+					if err := r.emit(doc, fn); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			r.warn(&Error{Path: name, Line: line, Err: err})
+			return nil
+		}
+	}
+}
+
+// readLine reads one line without its end, up to max bytes; a longer
+// line is consumed and reported as tooLong.
+func readLine(br *bufio.Reader, max int64) (data []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if int64(len(data)+len(chunk)) > max {
+			tooLong = true
+			data = data[:0]
+		} else {
+			data = append(data, chunk...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if tooLong {
+			data = nil
+		}
+		return bytes.TrimRight(data, "\r\n"), tooLong, err
+	}
+}
+
+func (r *Reader) readJSON(name, id string, data []byte, fn func(Doc) error) error {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		r.warn(&Error{Path: name, Err: ErrEmpty})
+		return nil
+	}
+	if trimmed[0] != '[' {
+		doc, err := r.decode(name, 0, trimmed)
+		if err != nil {
+			r.warn(err)
+			return nil
+		}
+		if doc.ID == "" {
+			doc.ID = id
+		}
+		return r.emit(doc, fn)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(trimmed, &items); err != nil {
+		r.warn(&Error{Path: name, Err: jsonError(trimmed, err)})
+		return nil
+	}
+	for i, raw := range items {
+		doc, err := r.decode(name, 0, raw)
+		if err != nil {
+			r.warn(fmt.Errorf("%w (array element %d)", err, i))
+			continue
+		}
+		if doc.ID == "" {
+			doc.ID = id + "#" + strconv.Itoa(i)
+		}
+		if err := r.emit(doc, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decode reads one article object.
+func (r *Reader) decode(name string, line int, data []byte) (Doc, error) {
+	idField, textField := r.IDField, r.TextField
+	if idField == "" {
+		idField = "id"
+	}
+	if textField == "" {
+		textField = "text"
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(data, &obj); err != nil {
+		return Doc{}, &Error{Path: name, Line: line, Err: jsonError(data, err)}
+	}
+	doc := Doc{Path: name, Line: line}
+	rawText, ok := obj[textField]
+	if !ok {
+		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("no %q field (choose the text field with --text-field)", textField)}
+	}
+	text, err := stringField(rawText)
+	if err != nil {
+		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: %w", textField, err)}
+	}
+	doc.Text = r.clean(name, line, []byte(text))
+	if raw, ok := obj[idField]; ok {
+		if doc.ID, err = stringField(raw); err != nil {
+			return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: %w", idField, err)}
+		}
+	}
+	for key, dst := range map[string]*string{"title": &doc.Title, "date": &doc.Date, "source": &doc.Source, "url": &doc.URL} {
+		if raw, ok := obj[key]; ok {
+			*dst, _ = stringField(raw)
+		}
+	}
+	return doc, nil
+}
+
+// stringField reads a JSON string, or a number as its literal text.
+func stringField(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err == nil {
+		return n.String(), nil
+	}
+	if string(raw) == "null" {
+		return "", nil
+	}
+	return "", errors.New("not a string or number")
+}
+
+// jsonError words a JSON syntax error with its line and column in data.
+func jsonError(data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off := int(se.Offset)
+		if off > len(data) {
+			off = len(data)
+		}
+		line := 1 + bytes.Count(data[:off], []byte("\n"))
+		col := off - bytes.LastIndexByte(data[:off], '\n')
+		return fmt.Errorf("invalid JSON at line %d, column %d: %w", line, col, err)
+	}
+	return fmt.Errorf("invalid JSON: %w", err)
+}
+
+// parseText splits optional front matter from a plain-text document.
+func parseText(s string) Doc {
+	var doc Doc
+	body, ok := strings.CutPrefix(s, "---\n")
+	if !ok {
+		body, ok = strings.CutPrefix(s, "---\r\n")
+	}
+	if !ok {
+		doc.Text = s
+		return doc
+	}
+	meta := Doc{}
+	for rest := body; ; {
+		line, after, found := strings.Cut(rest, "\n")
+		line = strings.TrimRight(line, "\r")
+		if line == "---" {
+			meta.Text = after
+			return meta
+		}
+		key, value, isKV := strings.Cut(line, ":")
+		if !found || !isKV {
+			break
+		}
+		value = strings.Trim(strings.TrimSpace(value), `"'`)
+		switch strings.ToLower(strings.TrimSpace(key)) {
+		case "title":
+			meta.Title = value
+		case "date":
+			meta.Date = value
+		case "source":
+			meta.Source = value
+		case "url":
+			meta.URL = value
+		}
+		rest = after
+	}
+	doc.Text = s // not front matter after all
+	return doc
+}

@@ -1,0 +1,177 @@
+package detect
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/minhash"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Options configure detection. Start from Defaults and change what you
+// need; Check reports values that cannot work.
+type Options struct {
+	// Shingle says how documents are shingled (default: word 5-shingles).
+	Shingle shingle.Config
+	// Perms is the length of document signatures (default 128).
+	Perms int
+	// Hasher is "oph" (one-permutation hashing, the default) or "minwise"
+	// (github.com/dgryski/go-minhash, the reference).
+	Hasher string
+	// Seed seeds the signatures. Indexes record it.
+	Seed uint64
+	// Threshold is the whole-document Jaccard similarity at or above which
+	// a pair is a near-duplicate; document banding is tuned to it.
+	Threshold float64
+	// ReuseScore is the score at or above which a pair that shares
+	// passages is reported as reuse.
+	ReuseScore float64
+	// MinScore is the least score of a reported pair. A negative value
+	// means ReuseScore. Pairs below ReuseScore that are reported have kind
+	// "candidate". Zero reports every verified candidate.
+	MinScore float64
+
+	// Window and Stride are the length and step, in shingles, of the
+	// overlapping windows that passage detection signs and bands.
+	Window, Stride int
+	// PassagePerms is the length of window signatures.
+	PassagePerms int
+	// PassageThreshold is the window Jaccard similarity that passage
+	// banding is tuned to.
+	PassageThreshold float64
+	// MinPassage is the least number of shingles, stock phrases not
+	// counted, that a shared run needs to be evidence.
+	MinPassage int
+	// Gap is the most shingles between two runs, on both sides, for them
+	// to join into one passage.
+	Gap int
+	// StockFraction and StockMinDocs define stock phrases: a shingle found
+	// in at least max(StockMinDocs, StockFraction·N) of N documents.
+	StockFraction float64
+	StockMinDocs  int
+
+	// Exhaustive verifies every pair of documents instead of the LSH
+	// candidates: exact, quadratic, for small corpora and for testing LSH.
+	Exhaustive bool
+	// Workers is the number of goroutines that shingle, sign and verify;
+	// zero means one per CPU. Results do not depend on it.
+	Workers int
+	// Progress, if not nil, is told how far each stage has got. It is
+	// called from one goroutine at a time.
+	Progress func(stage string, done, total int)
+}
+
+// Defaults returns the default options.
+func Defaults() Options {
+	return Options{
+		Shingle:          shingle.Config{Unit: shingle.WordUnit, K: 5},
+		Perms:            128,
+		Hasher:           "oph",
+		Seed:             minhash.DefaultSeed,
+		Threshold:        0.5,
+		ReuseScore:       0.1,
+		MinScore:         -1,
+		Window:           16,
+		Stride:           4,
+		PassagePerms:     32,
+		PassageThreshold: 0.2,
+		MinPassage:       1,
+		Gap:              6,
+		StockFraction:    0.1,
+		StockMinDocs:     3,
+	}
+}
+
+// Check reports the first option that cannot work.
+func (o *Options) Check() error {
+	switch {
+	case o.Shingle.K < 1:
+		return fmt.Errorf("shingle size %d: must be at least 1", o.Shingle.K)
+	case o.Perms < 1 || o.Perms > 1024:
+		return fmt.Errorf("perms %d: must be from 1 to 1024", o.Perms)
+	case o.PassagePerms < 1 || o.PassagePerms > 1024:
+		return fmt.Errorf("passage perms %d: must be from 1 to 1024", o.PassagePerms)
+	case o.Hasher != "oph" && o.Hasher != "minwise":
+		return fmt.Errorf("hasher %q: must be oph or minwise", o.Hasher)
+	case !(o.Threshold > 0 && o.Threshold <= 1):
+		return fmt.Errorf("threshold %v: must be in (0, 1]", o.Threshold)
+	case !(o.PassageThreshold > 0 && o.PassageThreshold <= 1):
+		return fmt.Errorf("passage threshold %v: must be in (0, 1]", o.PassageThreshold)
+	case !(o.ReuseScore >= 0 && o.ReuseScore <= 1):
+		return fmt.Errorf("reuse score %v: must be in [0, 1]", o.ReuseScore)
+	case o.MinScore > 1 || math.IsNaN(o.MinScore):
+		return fmt.Errorf("min score %v: must be at most 1", o.MinScore)
+	case o.Window < 1 || o.Stride < 1 || o.Stride > o.Window:
+		return fmt.Errorf("window %d, stride %d: need 1 ≤ stride ≤ window", o.Window, o.Stride)
+	case o.MinPassage < 1:
+		return fmt.Errorf("min passage %d: must be at least 1", o.MinPassage)
+	case o.Gap < 0:
+		return fmt.Errorf("gap %d: must not be negative", o.Gap)
+	case o.StockFraction < 0 || o.StockFraction > 1:
+		return fmt.Errorf("stock fraction %v: must be in [0, 1]", o.StockFraction)
+	case o.Workers < 0:
+		return fmt.Errorf("workers %d: must not be negative", o.Workers)
+	}
+	return nil
+}
+
+func (o *Options) minScore() float64 {
+	if o.MinScore < 0 {
+		return o.ReuseScore
+	}
+	return o.MinScore
+}
+
+func (o *Options) signer(size int) minhash.Signer {
+	if o.Hasher == "minwise" {
+		return minhash.NewMinWise(size, o.Seed)
+	}
+	return minhash.NewOPH(size, o.Seed)
+}
+
+// Params describe a run for its output: what was asked and what was
+// derived from it.
+type Params struct {
+	Unit             string     `json:"unit"`
+	K                int        `json:"k"`
+	Hasher           string     `json:"hasher"`
+	Perms            int        `json:"perms"`
+	Seed             uint64     `json:"seed"`
+	NormVersion      int        `json:"normalisation_version"`
+	Threshold        float64    `json:"threshold"`
+	Bands            lsh.Params `json:"banding"`
+	ProbAtThreshold  float64    `json:"candidate_probability_at_threshold"`
+	ReuseScore       float64    `json:"reuse_score"`
+	MinScore         float64    `json:"min_score"`
+	Window           int        `json:"window"`
+	Stride           int        `json:"stride"`
+	PassagePerms     int        `json:"passage_perms"`
+	PassageThreshold float64    `json:"passage_threshold"`
+	PassageBands     lsh.Params `json:"passage_banding"`
+	ProbAtPassage    float64    `json:"passage_candidate_probability_at_threshold"`
+	MinPassage       int        `json:"min_passage"`
+	Gap              int        `json:"gap"`
+	StockMinDocs     int        `json:"stock_min_docs"`
+	Exhaustive       bool       `json:"exhaustive,omitempty"`
+}
+
+// Params derives the banding and the other run parameters for a corpus of
+// n documents.
+func (o *Options) Params(n int) Params {
+	db := lsh.Optimal(o.Threshold, o.Perms, 0.5, 0.5)
+	pb := lsh.Optimal(o.PassageThreshold, o.PassagePerms, 0.5, 0.5)
+	return Params{
+		Unit: o.Shingle.Unit.String(), K: o.Shingle.K, Hasher: o.Hasher, Perms: o.Perms, Seed: o.Seed,
+		NormVersion: shingle.Version, Threshold: o.Threshold, Bands: db, ProbAtThreshold: db.Probability(o.Threshold),
+		ReuseScore: o.ReuseScore, MinScore: o.minScore(), Window: o.Window, Stride: o.Stride,
+		PassagePerms: o.PassagePerms, PassageThreshold: o.PassageThreshold, PassageBands: pb,
+		ProbAtPassage: pb.Probability(o.PassageThreshold), MinPassage: o.MinPassage, Gap: o.Gap,
+		StockMinDocs: o.stockMin(n), Exhaustive: o.Exhaustive,
+	}
+}
+
+// stockMin is the document frequency from which a shingle is stock.
+func (o *Options) stockMin(n int) int {
+	return max(o.StockMinDocs, int(math.Ceil(o.StockFraction*float64(n))))
+}

@@ -1,0 +1,172 @@
+// Package lsh implements locality-sensitive hashing of MinHash signatures
+// by banding (Indyk & Motwani 1998; Leskovec, Rajaraman & Ullman, "Mining
+// of Massive Datasets", ch. 3.4): a signature of b·r values is cut into b
+// bands of r rows, and two items become candidates when all r rows of any
+// one band agree. A pair of Jaccard similarity s becomes a candidate with
+// probability 1-(1-s^r)^b, an S-curve whose step Optimal places at a
+// chosen threshold.
+//
+// LSH only proposes candidates: callers verify them exactly.
+package lsh
+
+import (
+	"fmt"
+	"math"
+)
+
+// Params are the banding of a signature: Bands bands of Rows rows each.
+type Params struct {
+	Bands int `json:"bands"`
+	Rows  int `json:"rows"`
+}
+
+// Probability reports the probability that a pair of Jaccard similarity s
+// becomes a candidate under p: 1-(1-s^r)^b.
+func (p Params) Probability(s float64) float64 {
+	return 1 - math.Pow(1-math.Pow(s, float64(p.Rows)), float64(p.Bands))
+}
+
+// Size reports the number of signature values the banding uses.
+func (p Params) Size() int { return p.Bands * p.Rows }
+
+func (p Params) String() string { return fmt.Sprintf("%d bands × %d rows", p.Bands, p.Rows) }
+
+// Optimal returns the banding of at most perms signature values that
+// minimises fpWeight·FP + fnWeight·FN, where FP is the area under the
+// S-curve below threshold (pairs that should not be candidates but may be)
+// and FN the area above it over the threshold (pairs that should be but
+// may not be). This is the rule of datasketch's MinHashLSH. Ties go to the
+// banding found first, in order of increasing bands then rows.
+func Optimal(threshold float64, perms int, fpWeight, fnWeight float64) Params {
+	best := Params{Bands: perms, Rows: 1}
+	bestErr := math.Inf(1)
+	for b := 1; b <= perms; b++ {
+		for r := 1; r <= perms/b; r++ {
+			p := Params{Bands: b, Rows: r}
+			fp := integrate(p.Probability, 0, threshold)
+			fn := integrate(func(s float64) float64 { return 1 - p.Probability(s) }, threshold, 1)
+			if e := fpWeight*fp + fnWeight*fn; e < bestErr {
+				best, bestErr = p, e
+			}
+		}
+	}
+	return best
+}
+
+// integrate is Simpson's rule with 200 intervals: far finer than the
+// differences between neighbouring bandings.
+func integrate(f func(float64) float64, a, b float64) float64 {
+	const n = 200
+	h := (b - a) / n
+	sum := f(a) + f(b)
+	for i := 1; i < n; i++ {
+		w := 2.0
+		if i%2 == 1 {
+			w = 4
+		}
+		sum += w * f(a+float64(i)*h)
+	}
+	return sum * h / 3
+}
+
+// BandKey hashes one band's rows to a 64-bit bucket key. Keys of different
+// bands live in different tables, so the band number is not mixed in.
+func BandKey(rows []uint32) uint64 {
+	h := uint64(0x6c73682d62616e64) // "lsh-band"
+	for _, v := range rows {
+		h ^= uint64(v)
+		h *= 0x9e3779b97f4a7c15
+		h ^= h >> 29
+	}
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return h
+}
+
+// Index maps band keys to the items that have them. The zero value is not
+// usable; create one with New. An Index is not safe for concurrent writes.
+type Index struct {
+	p       Params
+	buckets []map[uint64][]uint32
+}
+
+// New returns an empty Index banded by p.
+func New(p Params) *Index {
+	if p.Bands < 1 || p.Rows < 1 {
+		panic("lsh: bands and rows must be positive")
+	}
+	x := &Index{p: p, buckets: make([]map[uint64][]uint32, p.Bands)}
+	for i := range x.buckets {
+		x.buckets[i] = make(map[uint64][]uint32)
+	}
+	return x
+}
+
+// Params reports the index's banding.
+func (x *Index) Params() Params { return x.p }
+
+// Keys appends the band keys of sig to dst, one a band, and returns the
+// extended slice. sig must hold at least Params().Size() values.
+func (x *Index) Keys(dst []uint64, sig []uint32) []uint64 {
+	return Keys(dst, x.p, sig)
+}
+
+// Keys appends the band keys of sig under p to dst.
+func Keys(dst []uint64, p Params, sig []uint32) []uint64 {
+	if len(sig) < p.Size() {
+		panic(fmt.Sprintf("lsh: signature of %d values is shorter than %v", len(sig), p))
+	}
+	for b := 0; b < p.Bands; b++ {
+		dst = append(dst, BandKey(sig[b*p.Rows:(b+1)*p.Rows]))
+	}
+	return dst
+}
+
+// Insert adds item id under the band keys of sig.
+func (x *Index) Insert(id uint32, sig []uint32) {
+	for b := 0; b < x.p.Bands; b++ {
+		k := BandKey(sig[b*x.p.Rows : (b+1)*x.p.Rows])
+		x.buckets[b][k] = append(x.buckets[b][k], id)
+	}
+}
+
+// InsertKeys adds item id under precomputed band keys, one a band.
+func (x *Index) InsertKeys(id uint32, keys []uint64) {
+	for b, k := range keys {
+		x.buckets[b][k] = append(x.buckets[b][k], id)
+	}
+}
+
+// Query calls fn for each item that shares a band with sig, once for each
+// band it shares, in insertion order within a band.
+func (x *Index) Query(sig []uint32, fn func(id uint32)) {
+	for b := 0; b < x.p.Bands; b++ {
+		for _, id := range x.buckets[b][BandKey(sig[b*x.p.Rows:(b+1)*x.p.Rows])] {
+			fn(id)
+		}
+	}
+}
+
+// Buckets calls fn with every bucket that holds two items or more. The
+// slice belongs to the Index: fn must not keep or modify it. Buckets are
+// visited in no particular order.
+func (x *Index) Buckets(fn func(ids []uint32)) {
+	for _, m := range x.buckets {
+		for _, ids := range m {
+			if len(ids) > 1 {
+				fn(ids)
+			}
+		}
+	}
+}
+
+// Len reports the number of bucket entries, a measure of memory use.
+func (x *Index) Len() int {
+	n := 0
+	for _, m := range x.buckets {
+		for _, ids := range m {
+			n += len(ids)
+		}
+	}
+	return n
+}

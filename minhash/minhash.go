@@ -1,0 +1,211 @@
+// Package minhash computes MinHash signatures of sets of 64-bit hashes,
+// such as the shingle hashes of package shingle.
+//
+// The default Signer, OPH, is one-permutation hashing (Li, Owen & Zhang,
+// "One Permutation Hashing", NIPS 2012) with optimal densification
+// (Shrivastava, "Optimal Densification for Fast and Accurate Minwise
+// Hashing", ICML 2017): each element is mixed once and kept in one of K
+// bins, and empty bins borrow from non-empty ones along a seeded probe
+// sequence. It costs O(1) per element instead of O(K), with the variance
+// of K-permutation MinHash.
+//
+// MinWise wraps github.com/dgryski/go-minhash as the reference
+// implementation. Both return signatures whose positions agree with
+// probability equal to the Jaccard similarity of the two sets.
+//
+// Signature values are 32 bits: two different minima collide with
+// probability 2^-32, far below the estimator's own error, and stored
+// signatures take half the space.
+package minhash
+
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+
+	gominhash "github.com/dgryski/go-minhash"
+	"github.com/spaolacci/murmur3"
+)
+
+// DefaultSeed is the seed neardup signs with. It is part of the stored
+// format: signatures made under different seeds are not comparable.
+const DefaultSeed uint64 = 0x6e656172647570 // "neardup"
+
+// Empty is the value of every position of an empty set's signature.
+const Empty = math.MaxUint32
+
+// A Signer computes signatures of a fixed length.
+type Signer interface {
+	// Sign appends the signature of the set to dst and returns the
+	// extended slice. Repeated elements do not change the result. The
+	// signature of an empty set is Size() copies of Empty.
+	Sign(dst []uint32, set []uint64) []uint32
+	// Size reports the number of values in a signature.
+	Size() int
+}
+
+// OPH is a one-permutation Signer with optimal densification. Create one
+// with NewOPH; it is safe for concurrent use.
+type OPH struct {
+	k    int
+	seed uint64
+}
+
+// NewOPH returns an OPH Signer of k values under seed. It panics if k < 1.
+func NewOPH(k int, seed uint64) *OPH {
+	if k < 1 {
+		panic("minhash: signature size must be positive")
+	}
+	return &OPH{k: k, seed: seed}
+}
+
+// Size reports the signature length.
+func (o *OPH) Size() int { return o.k }
+
+// mix is the splitmix64 finaliser: a bijection that spreads every input bit
+// over the whole word.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// Sign implements Signer.
+func (o *OPH) Sign(dst []uint32, set []uint64) []uint32 {
+	n := len(dst)
+	k := o.k
+	for i := 0; i < k; i++ {
+		dst = append(dst, Empty)
+	}
+	sig := dst[n:]
+	if len(set) == 0 {
+		return dst
+	}
+	kk := uint64(k)
+	seed := o.seed
+	for _, h := range set {
+		x := mix(h ^ seed)
+		bin, frac := bits.Mul64(x, kk)
+		v := uint32(frac >> 32)
+		if v == Empty {
+			v--
+		}
+		if v < sig[bin] {
+			sig[bin] = v
+		}
+	}
+	o.densify(sig)
+	return dst
+}
+
+// densify fills each empty bin i with the value of the first non-empty
+// bin along i's probe sequence, which depends only on i and the seed, so
+// two sets borrow alike exactly where their bins are alike.
+func (o *OPH) densify(sig []uint32) {
+	empty := 0
+	for _, v := range sig {
+		if v == Empty {
+			empty++
+		}
+	}
+	if empty == 0 || empty == len(sig) {
+		return
+	}
+	// Borrow only from bins that were filled by elements, never from bins
+	// filled by this loop: mark borrowed bins in a bitmap.
+	var small [4]uint64
+	var filled []uint64
+	if words := (len(sig) + 63) / 64; words <= len(small) {
+		filled = small[:words]
+	} else {
+		filled = make([]uint64, words)
+	}
+	for i, v := range sig {
+		if v != Empty {
+			filled[i/64] |= 1 << (i % 64)
+		}
+	}
+	kk := uint64(len(sig))
+	for i := range sig {
+		if filled[i/64]&(1<<(i%64)) != 0 {
+			continue
+		}
+		x := mix(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
+		for {
+			x = mix(x + 0x9e3779b97f4a7c15)
+			j, _ := bits.Mul64(x, kk)
+			if filled[j/64]&(1<<(j%64)) != 0 {
+				sig[i] = sig[j]
+				break
+			}
+		}
+	}
+}
+
+// MinWise is the reference Signer: github.com/dgryski/go-minhash's
+// MinWise with two murmur3 hashes of each element's 8 little-endian bytes.
+// It costs O(K) per element. Values are the low 32 bits of go-minhash's.
+// Create one with NewMinWise; it is safe for concurrent use.
+type MinWise struct {
+	k      int
+	s1, s2 uint32
+}
+
+// NewMinWise returns a MinWise Signer of k values under seed.
+func NewMinWise(k int, seed uint64) *MinWise {
+	if k < 1 {
+		panic("minhash: signature size must be positive")
+	}
+	return &MinWise{k: k, s1: uint32(seed), s2: uint32(seed>>32) ^ 0x5bd1e995}
+}
+
+// Size reports the signature length.
+func (m *MinWise) Size() int { return m.k }
+
+// Sign implements Signer.
+func (m *MinWise) Sign(dst []uint32, set []uint64) []uint32 {
+	if len(set) == 0 {
+		for i := 0; i < m.k; i++ {
+			dst = append(dst, Empty)
+		}
+		return dst
+	}
+	s1, s2 := m.s1, m.s2
+	mw := gominhash.NewMinWise(
+		func(b []byte) uint64 { return murmur3.Sum64WithSeed(b, s1) },
+		func(b []byte) uint64 { return murmur3.Sum64WithSeed(b, s2) | 1 },
+		m.k)
+	var buf [8]byte
+	for _, h := range set {
+		binary.LittleEndian.PutUint64(buf[:], h)
+		mw.Push(buf[:])
+	}
+	// Signature returns go-minhash's internal slice: copy, never keep it.
+	for _, v := range mw.Signature() {
+		v32 := uint32(v)
+		if v32 == Empty {
+			v32--
+		}
+		dst = append(dst, v32)
+	}
+	return dst
+}
+
+// Similarity estimates the Jaccard similarity of the sets behind two
+// signatures of equal length: the fraction of positions that agree. It
+// returns 0 for empty signatures.
+func Similarity(a, b []uint32) float64 {
+	if len(a) == 0 || len(a) != len(b) {
+		return 0
+	}
+	eq := 0
+	for i := range a {
+		if a[i] == b[i] {
+			eq++
+		}
+	}
+	return float64(eq) / float64(len(a))
+}

@@ -1,0 +1,265 @@
+// Package passage finds the passages that two shingled texts share.
+//
+// Two texts are compared as sequences of shingle hashes. Every position
+// pair (i, j) with equal hashes is a match; matches on one diagonal
+// (j-i constant) at consecutive i form a run, a stretch of text that both
+// texts contain word for word. Runs are chosen longest first without
+// overlap on either side, as in Greedy String Tiling (Wise, "YAP3:
+// Improved Detection of Similarities in Computer Program and Other
+// Texts", SIGCSE 1996), and runs separated by short gaps on both sides
+// (a changed word, an inserted clause) are joined into one passage.
+//
+// Shingles that a caller marks as stock (for example, phrases common to a
+// large share of a corpus) may continue a run but never count towards its
+// length, so a run made only of stock phrases is never evidence.
+package passage
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Seq is a text's shingle sequence prepared for comparison. Create one with
+// NewSeq; a Seq is immutable and safe for concurrent use.
+type Seq struct {
+	n        int
+	sorted   []entry // by hash, then position
+	distinct int
+}
+
+type entry struct {
+	h   uint64
+	pos int32
+}
+
+// NewSeq prepares the shingle hashes of one text, in text order. It does
+// not keep hashes.
+func NewSeq(hashes []uint64) *Seq {
+	s := &Seq{n: len(hashes), sorted: make([]entry, len(hashes))}
+	for i, h := range hashes {
+		s.sorted[i] = entry{h, int32(i)}
+	}
+	slices.SortFunc(s.sorted, func(a, b entry) int {
+		if c := cmp.Compare(a.h, b.h); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pos, b.pos)
+	})
+	for i := range s.sorted {
+		if i == 0 || s.sorted[i].h != s.sorted[i-1].h {
+			s.distinct++
+		}
+	}
+	return s
+}
+
+// Len reports the number of shingles in the sequence.
+func (s *Seq) Len() int { return s.n }
+
+// Distinct reports the number of distinct shingles.
+func (s *Seq) Distinct() int { return s.distinct }
+
+// Hashes appends the distinct shingle hashes in increasing order to dst.
+func (s *Seq) Hashes(dst []uint64) []uint64 {
+	for i, e := range s.sorted {
+		if i == 0 || e.h != s.sorted[i-1].h {
+			dst = append(dst, e.h)
+		}
+	}
+	return dst
+}
+
+// Run is a stretch of shingles that two sequences share on one diagonal.
+type Run struct {
+	A, B   int // first shingle in each sequence
+	Len    int // shingles in the run
+	Weight int // shingles in the run that are not stock
+}
+
+// Passage is a shared passage: shingles A0..A1 of the first sequence
+// correspond to B0..B1 of the second (inclusive bounds).
+type Passage struct {
+	A0, A1, B0, B1 int
+	// Weight is the number of non-stock shingles of the runs joined.
+	Weight int
+}
+
+// Options tune a comparison. The zero value finds every run.
+type Options struct {
+	// Stock reports whether a shingle is a stock phrase. Nil means none is.
+	Stock func(h uint64) bool
+	// MinWeight is the least Weight a run needs to be kept.
+	MinWeight int
+	// Gap is the most shingles that may separate two runs, on each side,
+	// for them to join into one passage.
+	Gap int
+	// MaxRepeat bounds the work on a shingle repeated within a text: a
+	// shingle occurring p times in one text and q in the other makes p·q
+	// matches, and one with p·q > MaxRepeat is treated as stock. Zero means
+	// 64.
+	MaxRepeat int
+}
+
+// Result is what Compare finds.
+type Result struct {
+	// Shared is the number of distinct shingles the two sequences share.
+	Shared int
+	// Passages are the shared passages in order of A0.
+	Passages []Passage
+}
+
+// Matcher compares sequences, reusing its memory between calls. The zero
+// value is ready to use; a Matcher is not safe for concurrent use.
+type Matcher struct {
+	matches []match
+	runs    []Run
+	passes  []Passage
+	takenA  []bool
+	takenB  []bool
+}
+
+type match struct {
+	i, j  int32
+	stock bool
+}
+
+// Compare finds the passages a and b share. The returned Passages slice
+// belongs to the Matcher and is valid until its next Compare.
+func (m *Matcher) Compare(a, b *Seq, o Options) Result {
+	maxRep := o.MaxRepeat
+	if maxRep <= 0 {
+		maxRep = 64
+	}
+	m.matches = m.matches[:0]
+	var res Result
+	x, y := a.sorted, b.sorted
+	i, j := 0, 0
+	for i < len(x) && j < len(y) {
+		switch {
+		case x[i].h < y[j].h:
+			i++
+		case x[i].h > y[j].h:
+			j++
+		default:
+			h := x[i].h
+			ie, je := i+1, j+1
+			for ie < len(x) && x[ie].h == h {
+				ie++
+			}
+			for je < len(y) && y[je].h == h {
+				je++
+			}
+			res.Shared++
+			stock := o.Stock != nil && o.Stock(h)
+			if (ie-i)*(je-j) <= maxRep {
+				for p := i; p < ie; p++ {
+					for q := j; q < je; q++ {
+						m.matches = append(m.matches, match{x[p].pos, y[q].pos, stock})
+					}
+				}
+			}
+			i, j = ie, je
+		}
+	}
+	m.findRuns(o.MinWeight)
+	m.tile(a.n, b.n)
+	res.Passages = m.join(o.Gap)
+	return res
+}
+
+// findRuns groups matches into diagonal runs and keeps those of at least
+// minWeight non-stock shingles.
+func (m *Matcher) findRuns(minWeight int) {
+	slices.SortFunc(m.matches, func(p, q match) int {
+		if c := cmp.Compare(p.j-p.i, q.j-q.i); c != 0 {
+			return c
+		}
+		return cmp.Compare(p.i, q.i)
+	})
+	m.runs = m.runs[:0]
+	for s := 0; s < len(m.matches); {
+		e := s + 1
+		for e < len(m.matches) && m.matches[e].j-m.matches[e].i == m.matches[s].j-m.matches[s].i && m.matches[e].i == m.matches[e-1].i+1 {
+			e++
+		}
+		w := 0
+		for _, mt := range m.matches[s:e] {
+			if !mt.stock {
+				w++
+			}
+		}
+		if w > 0 && w >= minWeight {
+			m.runs = append(m.runs, Run{A: int(m.matches[s].i), B: int(m.matches[s].j), Len: e - s, Weight: w})
+		}
+		s = e
+	}
+}
+
+// tile keeps runs heaviest first, dropping any that overlaps a kept run on
+// either side.
+func (m *Matcher) tile(na, nb int) {
+	slices.SortFunc(m.runs, func(p, q Run) int {
+		if c := cmp.Compare(q.Weight, p.Weight); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(q.Len, p.Len); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(p.A, q.A); c != 0 {
+			return c
+		}
+		return cmp.Compare(p.B, q.B)
+	})
+	m.takenA = resetBools(m.takenA, na)
+	m.takenB = resetBools(m.takenB, nb)
+	kept := m.runs[:0]
+	for _, r := range m.runs {
+		if anyTaken(m.takenA[r.A:r.A+r.Len]) || anyTaken(m.takenB[r.B:r.B+r.Len]) {
+			continue
+		}
+		for k := 0; k < r.Len; k++ {
+			m.takenA[r.A+k] = true
+			m.takenB[r.B+k] = true
+		}
+		kept = append(kept, r)
+	}
+	m.runs = kept
+}
+
+// join merges runs, in order of A, whose gaps on both sides are at most
+// gap shingles and run forward on both sides.
+func (m *Matcher) join(gap int) []Passage {
+	slices.SortFunc(m.runs, func(p, q Run) int { return cmp.Compare(p.A, q.A) })
+	m.passes = m.passes[:0]
+	for _, r := range m.runs {
+		if n := len(m.passes); n > 0 {
+			p := &m.passes[n-1]
+			ga, gb := r.A-p.A1-1, r.B-p.B1-1
+			if ga >= 0 && gb >= 0 && ga <= gap && gb <= gap {
+				p.A1, p.B1 = r.A+r.Len-1, r.B+r.Len-1
+				p.Weight += r.Weight
+				continue
+			}
+		}
+		m.passes = append(m.passes, Passage{A0: r.A, A1: r.A + r.Len - 1, B0: r.B, B1: r.B + r.Len - 1, Weight: r.Weight})
+	}
+	return m.passes
+}
+
+func resetBools(b []bool, n int) []bool {
+	if cap(b) < n {
+		return make([]bool, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+func anyTaken(b []bool) bool {
+	for _, t := range b {
+		if t {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,245 @@
+// Package report writes the results of a detection run for people and
+// programs: text, JSON, CSV pairs and the similarity matrix.
+//
+// The JSON form is a documented contract (see README.md): a top object
+// with params, documents, pairs, clusters and warnings. All output is
+// deterministic: the same result gives the same bytes.
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/neardup/neardup/detect"
+)
+
+// Report is what the writers render: a result and the warnings met while
+// reading its corpus.
+type Report struct {
+	*detect.Result
+	Warnings []string `json:"warnings"`
+}
+
+// JSON writes r as indented JSON.
+func JSON(w io.Writer, r Report) error {
+	if r.Warnings == nil {
+		r.Warnings = []string{}
+	}
+	out := struct {
+		Params    detect.Params     `json:"params"`
+		Documents []detect.Document `json:"documents"`
+		Pairs     []detect.Pair     `json:"pairs"`
+		Clusters  []detect.Cluster  `json:"clusters"`
+		Warnings  []string          `json:"warnings"`
+	}{r.Params, nonNil(r.Documents), nonNil(r.Pairs), nonNil(r.Clusters), r.Warnings}
+	for i := range out.Pairs {
+		if out.Pairs[i].Passages == nil {
+			out.Pairs[i].Passages = []detect.Passage{}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// CSV writes one row a pair, with a header row.
+func CSV(w io.Writer, r Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"})
+	for _, p := range r.Pairs {
+		words := 0
+		for _, ps := range p.Passages {
+			words += ps.Words
+		}
+		cw.Write([]string{p.A, p.B, p.Kind, ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
+			ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(len(p.Passages)), strconv.Itoa(words)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ff formats a figure with four decimals.
+func ff(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+
+// DefaultDenseMax is the largest number of documents whose matrix Matrix
+// writes dense.
+const DefaultDenseMax = 500
+
+// Matrix writes the similarity matrix of the reported pairs' scores as
+// CSV. Up to denseMax documents it is dense: a header row of ids, then a
+// row a document starting with its id, 1 on the diagonal and 0 for pairs
+// not reported. Above denseMax it is sparse: a header "a,b,score" and one
+// row a reported pair, both orders omitted.
+func Matrix(w io.Writer, r Report, denseMax int) error {
+	cw := csv.NewWriter(w)
+	n := len(r.Documents)
+	if n > denseMax {
+		cw.Write([]string{"a", "b", "score"})
+		pairs := slices.Clone(r.Pairs)
+		slices.SortFunc(pairs, func(p, q detect.Pair) int {
+			if p.I != q.I {
+				return p.I - q.I
+			}
+			return p.J - q.J
+		})
+		for _, p := range pairs {
+			cw.Write([]string{p.A, p.B, ff(p.Score)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	score := make(map[[2]int]float64, len(r.Pairs))
+	for _, p := range r.Pairs {
+		score[[2]int{p.I, p.J}] = p.Score
+		score[[2]int{p.J, p.I}] = p.Score
+	}
+	row := make([]string, n+1)
+	row[0] = "id"
+	for i, d := range r.Documents {
+		row[i+1] = d.ID
+	}
+	cw.Write(row)
+	for i, d := range r.Documents {
+		row[0] = d.ID
+		for j := range r.Documents {
+			switch s, ok := score[[2]int{i, j}]; {
+			case i == j:
+				row[j+1] = "1"
+			case ok:
+				row[j+1] = ff(s)
+			default:
+				row[j+1] = "0"
+			}
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Text writes r for people: a summary, the clusters, then the pairs with
+// their figures and a quote of their longest passages.
+func Text(w io.Writer, r Report) error {
+	tw := &errWriter{w: w}
+	p := r.Params
+	tw.printf("%s, %s, %s (%s %d-shingles, %s %d hashes, near-duplicate at Jaccard ≥ %.2f, reuse at score ≥ %.2f)\n",
+		plural(len(r.Documents), "document"), plural(len(r.Pairs), "pair"), plural(len(r.Clusters), "cluster"),
+		p.Unit, p.K, p.Hasher, p.Perms, p.Threshold, p.ReuseScore)
+	if len(r.Pairs) == 0 {
+		tw.printf("\nNo near-duplicates and no shared passages found.\n")
+	}
+	docs := make(map[string]*detect.Document, len(r.Documents))
+	for i := range r.Documents {
+		docs[r.Documents[i].ID] = &r.Documents[i]
+	}
+	for _, c := range r.Clusters {
+		tw.printf("\nCluster %d: %d documents, probable source %s\n", c.ID, len(c.Members), c.Source)
+		for _, m := range c.Members {
+			d := docs[m]
+			var meta []string
+			for _, s := range []string{d.Date, d.Source, d.Title} {
+				if s != "" {
+					meta = append(meta, s)
+				}
+			}
+			extra := ""
+			if len(meta) > 0 {
+				extra = "  (" + strings.Join(meta, ", ") + ")"
+			}
+			tw.printf("  %s%s\n", m, extra)
+		}
+	}
+	if len(r.Pairs) > 0 {
+		tw.printf("\nPairs\n")
+	}
+	for _, pr := range r.Pairs {
+		words := 0
+		for _, ps := range pr.Passages {
+			words += ps.Words
+		}
+		tw.printf("\n%-14s %.3f  %s ~ %s\n", pr.Kind, pr.Score, pr.A, pr.B)
+		tw.printf("    jaccard %.3f, containment %.3f / %.3f, coverage %.3f / %.3f, %s, %s\n",
+			pr.Jaccard, pr.ContainmentA, pr.ContainmentB, pr.CoverageA, pr.CoverageB, plural(len(pr.Passages), "passage"), plural(words, "word"))
+		for _, ps := range Longest(pr.Passages, 3) {
+			tw.printf("    \"%s\" (%d words)\n", Quote(ps.Text, 160), ps.Words)
+		}
+	}
+	if len(r.Warnings) > 0 {
+		tw.printf("\n%d warnings:\n", len(r.Warnings))
+		for _, w := range r.Warnings {
+			tw.printf("  %s\n", w)
+		}
+	}
+	return tw.err
+}
+
+// Longest returns up to n passages, longest first, ties in text order.
+// It does not modify ps.
+func Longest(ps []detect.Passage, n int) []detect.Passage {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return ps[b].Words - ps[a].Words })
+	out := make([]detect.Passage, 0, min(n, len(ps)))
+	for _, i := range idx[:min(n, len(idx))] {
+		out = append(out, ps[i])
+	}
+	return out
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Quote folds white space in s, replaces control characters (which could
+// drive a terminal: article text is untrusted) by U+FFFD, and shortens it
+// to about max bytes at a word boundary, marking a cut with "…".
+func Quote(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+	if len(s) <= max {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:max], ' ')
+	if cut <= 0 {
+		cut = max
+		for cut > 0 && s[cut]&0xC0 == 0x80 { // do not split a rune
+			cut--
+		}
+	}
+	return s[:cut] + " …"
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}

@@ -1,0 +1,300 @@
+// Package shingle turns text into normalised tokens and hashed shingles.
+//
+// Normalisation is Unicode NFKC followed by full case folding, applied to
+// each token; everything that is not a letter, digit or combining mark
+// separates tokens, so punctuation and white space never reach a shingle.
+// Scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao,
+// Khmer, Myanmar) have no word boundaries to find: each of their
+// characters is a token of its own, so word k-shingles over such text are
+// character k-grams, and mixed text works without a switch.
+//
+// A shingle is k consecutive tokens (Words) or n consecutive characters of
+// the normalised text (Chars). Its hash is the first 64 bits of
+// MurmurHash3 x64_128, under the fixed seed Seed, of the shingle's
+// normalised UTF-8 text with tokens joined by one space. The definition is
+// stable: stored signatures stay valid across releases that keep Version.
+package shingle
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/spaolacci/murmur3"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Seed is the murmur3 seed of every shingle hash ("near" in ASCII). It is
+// part of the stored format: changing it invalidates every stored
+// signature.
+const Seed uint32 = 0x6e656172
+
+// Version names the normalisation and hashing rules. Indexes record it and
+// refuse to mix signatures made under different versions.
+const Version = 1
+
+// Token is one token of a Text.
+type Token struct {
+	// Start and End are the token's byte offsets in the original text.
+	Start, End int32
+	// NormStart and NormEnd are its byte offsets in Text.Norm.
+	NormStart, NormEnd int32
+}
+
+// Text is a tokenised document. The zero value is an empty Text; Tokenize
+// refills one, reusing its memory, so a Text is best reused across
+// documents in a loop.
+type Text struct {
+	// Norm holds the normalised tokens joined by single spaces.
+	Norm []byte
+	// Tokens lists the tokens in order of appearance.
+	Tokens []Token
+
+	runes []int32 // byte offset in Norm of each rune, built by Chars
+	fold  cases.Caser
+	fbuf  []byte
+	init  bool
+}
+
+// Len reports the number of tokens.
+func (t *Text) Len() int { return len(t.Tokens) }
+
+// Tokenize replaces t's contents with the tokens of text. Offsets are
+// limited to 2 GiB; callers keep documents far below that. Invalid UTF-8
+// bytes separate tokens like punctuation does.
+func (t *Text) Tokenize(text string) {
+	if !t.init {
+		t.fold = cases.Fold()
+		t.init = true
+	}
+	t.Norm = t.Norm[:0]
+	t.Tokens = t.Tokens[:0]
+	t.runes = t.runes[:0]
+	i := 0
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if !isASCIIWord(c) {
+				i++
+				continue
+			}
+			// Fast path: an ASCII token needs no NFKC and folds bytewise.
+			j := i + 1
+			for j < len(text) && text[j] < utf8.RuneSelf && isASCIIWord(text[j]) {
+				j++
+			}
+			if j < len(text) && text[j] >= utf8.RuneSelf && t.continuesWord(text[j:]) {
+				t.slowToken(text, i)
+				i = t.lastEnd()
+				continue
+			}
+			ns := t.startNorm()
+			for k := i; k < j; k++ {
+				b := text[k]
+				if 'A' <= b && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				t.Norm = append(t.Norm, b)
+			}
+			t.Tokens = append(t.Tokens, Token{int32(i), int32(j), ns, int32(len(t.Norm))})
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			i++
+		case unspaced(r):
+			t.addNorm(text[i:i+size], i, i+size)
+			i += size
+		case isWord(r):
+			t.slowToken(text, i)
+			i = t.lastEnd()
+		default:
+			i += size
+		}
+	}
+}
+
+func (t *Text) lastEnd() int { return int(t.Tokens[len(t.Tokens)-1].End) }
+
+// continuesWord reports whether s starts with a rune that extends a word
+// token (a non-ASCII letter, digit or mark of a spaced script).
+func (t *Text) continuesWord(s string) bool {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && size <= 1 {
+		return false
+	}
+	return isWord(r) && !unspaced(r)
+}
+
+// slowToken reads the word token starting at byte i of text, which may
+// contain non-ASCII runes, and appends its normalised form.
+func (t *Text) slowToken(text string, i int) {
+	j := i
+	for j < len(text) {
+		r, size := utf8.DecodeRuneInString(text[j:])
+		if (r == utf8.RuneError && size <= 1) || !isWord(r) || unspaced(r) {
+			break
+		}
+		j += size
+	}
+	t.addNorm(text[i:j], i, j)
+}
+
+// addNorm appends the NFKC, case-folded form of tok as one token covering
+// original bytes [start, end).
+func (t *Text) addNorm(tok string, start, end int) {
+	t.fbuf = norm.NFKC.AppendString(t.fbuf[:0], tok)
+	folded := t.fold.Bytes(t.fbuf)
+	if len(folded) == 0 {
+		return
+	}
+	ns := t.startNorm()
+	t.Norm = append(t.Norm, folded...)
+	t.Tokens = append(t.Tokens, Token{int32(start), int32(end), ns, int32(len(t.Norm))})
+}
+
+// startNorm writes the separator before a new token and returns where the
+// token's normalised bytes begin.
+func (t *Text) startNorm() int32 {
+	if len(t.Norm) > 0 {
+		t.Norm = append(t.Norm, ' ')
+	}
+	return int32(len(t.Norm))
+}
+
+func isASCIIWord(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func isWord(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+}
+
+// unspaced reports whether r belongs to a script written without spaces
+// between words.
+func unspaced(r rune) bool {
+	if r < 0x0E00 {
+		return false
+	}
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+}
+
+// Hash returns the shingle hash of normalised shingle text s.
+func Hash(s []byte) uint64 {
+	h, _ := murmur3.Sum128WithSeed(s, Seed)
+	return h
+}
+
+// Words appends to dst the hashes of t's word k-shingles in order and
+// returns the extended slice: element i covers t.Tokens[i:i+k]. A text of
+// fewer than k tokens has no shingles. k must be positive.
+func Words(dst []uint64, t *Text, k int) []uint64 {
+	n := len(t.Tokens) - k + 1
+	for i := 0; i < n; i++ {
+		dst = append(dst, Hash(t.Norm[t.Tokens[i].NormStart:t.Tokens[i+k-1].NormEnd]))
+	}
+	return dst
+}
+
+// Chars appends to dst the hashes of the character n-grams of t.Norm
+// (tokens joined by single spaces) and returns the extended slice: element
+// i covers runes [i, i+n) of t.Norm. Use CharSpan to map them back.
+func Chars(dst []uint64, t *Text, n int) []uint64 {
+	t.indexRunes()
+	m := len(t.runes) - 1 - n + 1
+	for i := 0; i < m; i++ {
+		dst = append(dst, Hash(t.Norm[t.runes[i]:t.runes[i+n]]))
+	}
+	return dst
+}
+
+func (t *Text) indexRunes() {
+	t.runes = t.runes[:0]
+	for i := range string(t.Norm) {
+		t.runes = append(t.runes, int32(i))
+	}
+	t.runes = append(t.runes, int32(len(t.Norm)))
+}
+
+// Unit says what a shingle is made of.
+type Unit int
+
+const (
+	// WordUnit shingles are k consecutive tokens.
+	WordUnit Unit = iota
+	// CharUnit shingles are n consecutive characters of the normalised text.
+	CharUnit
+)
+
+func (u Unit) String() string {
+	if u == CharUnit {
+		return "char"
+	}
+	return "word"
+}
+
+// Config chooses how a document is shingled. The zero value is not
+// usable: K must be positive.
+type Config struct {
+	Unit Unit
+	K    int
+}
+
+// Shingles appends t's shingle hashes under c to dst.
+func (c Config) Shingles(dst []uint64, t *Text) []uint64 {
+	if c.Unit == CharUnit {
+		return Chars(dst, t, c.K)
+	}
+	return Words(dst, t, c.K)
+}
+
+// Span returns the byte range of the original text covered by shingles
+// first through last (inclusive) of t under c. The range runs from the
+// start of the first token touched to the end of the last one.
+func (c Config) Span(t *Text, first, last int) (start, end int) {
+	if c.Unit == WordUnit {
+		return int(t.Tokens[first].Start), int(t.Tokens[last+c.K-1].End)
+	}
+	if len(t.runes) == 0 {
+		t.indexRunes()
+	}
+	ns, ne := t.runes[first], t.runes[last+c.K]
+	return t.normToOrig(ns, ne)
+}
+
+// Tokens returns the half-open range of token indexes touched by shingles
+// first through last (inclusive) of t under c.
+func (c Config) Tokens(t *Text, first, last int) (from, to int) {
+	if c.Unit == WordUnit {
+		return first, last + c.K
+	}
+	if len(t.runes) == 0 {
+		t.indexRunes()
+	}
+	return t.tokenAt(t.runes[first]), t.tokenAt(t.runes[last+c.K]-1) + 1
+}
+
+// tokenAt returns the index of the token whose normalised bytes contain or
+// follow offset off.
+func (t *Text) tokenAt(off int32) int {
+	lo, hi := 0, len(t.Tokens)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if t.Tokens[m].NormEnd <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo >= len(t.Tokens) {
+		lo = len(t.Tokens) - 1
+	}
+	return lo
+}
+
+func (t *Text) normToOrig(ns, ne int32) (int, int) {
+	a, b := t.tokenAt(ns), t.tokenAt(ne-1)
+	return int(t.Tokens[a].Start), int(t.Tokens[b].End)
+}
