@@ -403,6 +403,10 @@ func (r *Reader) decode(name string, line int, data []byte) (Doc, error) {
 	if textField == "" {
 		textField = "text"
 	}
+	if !utf8.Valid(data) {
+		// encoding/json would repair it silently; say so.
+		r.warn(&Error{Path: name, Line: line, Err: ErrBadUTF8})
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(data, &obj); err != nil {
 		return Doc{}, &Error{Path: name, Line: line, Err: jsonError(data, err)}
@@ -412,11 +416,13 @@ func (r *Reader) decode(name string, line int, data []byte) (Doc, error) {
 	if !ok {
 		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("no %q field (choose the text field with --text-field)", textField)}
 	}
-	text, err := stringField(rawText)
-	if err != nil {
+	var text string
+	err := json.Unmarshal(rawText, &text)
+	if err != nil || bytes.Equal(bytes.TrimSpace(rawText), []byte("null")) {
+		err = errors.New("not a string")
 		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: %w", textField, err)}
 	}
-	doc.Text = r.clean(name, line, []byte(text))
+	doc.Text = text
 	if raw, ok := obj[idField]; ok {
 		if doc.ID, err = stringField(raw); err != nil {
 			return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: %w", idField, err)}

@@ -41,7 +41,8 @@ const (
 	// reuse score.
 	Reuse = "reuse"
 	// Candidate pairs were verified but fall below every decision; they
-	// are reported only when MinScore is below ReuseScore.
+	// are reported only when MinScore is below ReuseScore, and only if
+	// they share a shingle.
 	Candidate = "candidate"
 )
 
@@ -440,7 +441,7 @@ func (r *run) verifyAll(ctx context.Context, cands []uint64) ([]Pair, error) {
 	err := r.parallel(ctx, "verifying", len(cands), func(w, c int) {
 		i, j := int(cands[c]>>32), int(cands[c]&0xffffffff)
 		p := verify(&matchers[w], &r.feats[i], &r.feats[j], &r.o, r.isStock)
-		if p.Score >= r.o.minScore() || p.Kind == Duplicate || p.Kind == NearDuplicate {
+		if p.Kind == Duplicate || p.Kind == NearDuplicate || p.Shared > 0 && p.Score >= r.o.minScore() {
 			p.I, p.J = i, j
 			p.A, p.B = r.docs[i].ID, r.docs[j].ID
 			out[c] = &p

@@ -47,7 +47,9 @@ type Options struct {
 	// to join into one passage.
 	Gap int
 	// StockFraction and StockMinDocs define stock phrases: a shingle found
-	// in at least max(StockMinDocs, StockFraction·N) of N documents.
+	// in at least max(StockMinDocs, StockFraction·N) of N documents. The
+	// floor keeps small corpora sane: in five documents, text that three
+	// share is more likely one wire story than a stock phrase.
 	StockFraction float64
 	StockMinDocs  int
 
@@ -79,7 +81,7 @@ func Defaults() Options {
 		MinPassage:       1,
 		Gap:              6,
 		StockFraction:    0.1,
-		StockMinDocs:     3,
+		StockMinDocs:     5,
 	}
 }
 

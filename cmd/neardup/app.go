@@ -72,6 +72,10 @@ func isFlagError(err error) bool {
 	return false
 }
 
+func onUsageError(c *cli.Context, err error, isSub bool) error {
+	return usageError{fmt.Errorf("%w (see neardup %s --help)", err, c.Command.Name)}
+}
+
 func newApp(stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:  "neardup",
@@ -88,10 +92,8 @@ Examples:
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
-		OnUsageError: func(c *cli.Context, err error, isSub bool) error {
-			return usageError{fmt.Errorf("%w (see --help)", err)}
-		},
-		Commands: []*cli.Command{scanCommand(), compareCommand()},
+		OnUsageError:    onUsageError,
+		Commands:        []*cli.Command{scanCommand(), compareCommand(), evalCommand()},
 	}
 }
 
@@ -168,11 +170,23 @@ func newConsole(c *cli.Context) *console {
 	return con
 }
 
+// maxShown is how many warnings the console prints before it only counts
+// them; reports list them all.
+const maxShown = 20
+
 func (con *console) warn(err error) {
 	con.warnings = append(con.warnings, err.Error())
-	if !con.quiet {
+	if !con.quiet && len(con.warnings) <= maxShown {
 		con.clear()
 		fmt.Fprintln(con.w, "warning:", err)
+	}
+}
+
+// summary tells how many warnings were not printed.
+func (con *console) summary() {
+	if n := len(con.warnings) - maxShown; n > 0 && !con.quiet {
+		con.clear()
+		fmt.Fprintf(con.w, "warning: %d more warnings; the report lists them all\n", n)
 	}
 }
 
@@ -214,6 +228,7 @@ func readAll(ctx context.Context, con *console, r *corpus.Reader, paths []string
 		return nil
 	})
 	con.clear()
+	con.summary()
 	if err != nil && ctx.Err() == nil {
 		return docs, usageError{err}
 	}

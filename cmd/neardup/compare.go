@@ -25,7 +25,8 @@ stock phrases.
 
 Example:
    neardup compare testdata/seeds/000_a86943d9168e89d9.txt testdata/seeds/003_c20ac59b2d2f44c9.txt`,
-		Flags: flags,
+		Flags:        flags,
+		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
 				return usagef("compare needs two files, A and B; got %d", c.NArg())

@@ -30,7 +30,8 @@ Examples:
    neardup scan --format json -o out.json articles/
    neardup scan --id-field doc_id --text-field body wire.jsonl.gz
    neardup scan --min-score 0 --exhaustive small-set/   # every pair's score`,
-		Flags: flags,
+		Flags:        flags,
+		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("scan needs at least one PATH to read (try: neardup scan testdata/seeds)")

@@ -1,0 +1,309 @@
+package corpus
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// write creates files under dir from name → content.
+func write(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		data := []byte(content)
+		if strings.HasSuffix(name, ".gz") {
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			zw.Write(data)
+			zw.Close()
+			data = buf.Bytes()
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// readDir reads root and returns its documents and warnings.
+func readDir(t *testing.T, r Reader, roots ...string) ([]Doc, []error) {
+	t.Helper()
+	var warns []error
+	r.Warn = func(err error) { warns = append(warns, err) }
+	var docs []Doc
+	err := r.Walk(context.Background(), roots, func(d Doc) error { docs = append(docs, d); return nil })
+	if err != nil {
+		warns = append(warns, err)
+	}
+	return docs, warns
+}
+
+func TestFormats(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"a.txt":            "Plain text article.",
+		"sub/b.md":         "---\ntitle: A title\ndate: 2024-12-26\nsource: DW\n---\nMarkdown body.",
+		"c.html":           `<html><head><title>Page</title><meta property="article:published_time" content="2024-12-25"><style>p{}</style><script>var x="hidden";</script></head><body><p>Visible <b>text</b>.</p><noscript>no</noscript><div>Second</div></body></html>`,
+		"d.json":           `{"id": "doc-d", "text": "JSON article", "title": "T", "date": "2024-12-24", "source": "AFP", "url": "http://x"}`,
+		"e.jsonl":          "{\"id\": 1, \"text\": \"line one\"}\n\n{\"id\": \"two\", \"text\": \"line two\"}\r\n",
+		"f.txt.gz":         "Gzipped text.",
+		"g.jsonl.gz":       `{"id": "g1", "text": "gzipped line"}`,
+		"h.json":           `[{"id": "h1", "text": "array one"}, {"text": "array two"}]`,
+		".hidden/x.txt":    "hidden",
+		".y.txt":           "hidden",
+		"image.png":        "\x89PNG",
+		"deep/er/e/st.htm": "<p>deep</p>",
+	})
+	docs, warns := readDir(t, Reader{}, dir)
+	if len(warns) > 0 {
+		t.Fatalf("warnings: %v", warns)
+	}
+	got := map[string]Doc{}
+	var ids []string
+	for _, d := range docs {
+		got[d.ID] = d
+		ids = append(ids, d.ID)
+	}
+	want := []string{"a.txt", "c.html", "doc-d", "deep/er/e/st.htm", "1", "two", "f.txt.gz", "g1", "h1", "h.json#1", "sub/b.md"}
+	if !slices.Equal(ids, want) {
+		t.Errorf("ids = %q, want %q (walk order)", ids, want)
+	}
+	if d := got["sub/b.md"]; d.Title != "A title" || d.Date != "2024-12-26" || d.Source != "DW" || d.Text != "Markdown body." {
+		t.Errorf("front matter: %+v", d)
+	}
+	if d := got["c.html"]; d.Text != "Visible text.\nSecond" || d.Title != "Page" || d.Date != "2024-12-25" {
+		t.Errorf("html: %+v", d)
+	}
+	if d := got["doc-d"]; d.Text != "JSON article" || d.Source != "AFP" || d.URL != "http://x" || d.Date != "2024-12-24" {
+		t.Errorf("json: %+v", d)
+	}
+	if d := got["two"]; d.Line != 3 || d.Where() != filepath.Join(dir, "e.jsonl")+":3" {
+		t.Errorf("jsonl place: %+v", d)
+	}
+	if got["f.txt.gz"].Text != "Gzipped text." {
+		t.Errorf("gzip: %+v", got["f.txt.gz"])
+	}
+}
+
+func TestFields(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"x.jsonl": `{"doc_id": "00001", "body": "wire copy"}`})
+	docs, warns := readDir(t, Reader{IDField: "doc_id", TextField: "body"}, dir)
+	if len(warns) > 0 || len(docs) != 1 || docs[0].ID != "00001" || docs[0].Text != "wire copy" {
+		t.Errorf("docs %+v, warnings %v", docs, warns)
+	}
+	_, warns = readDir(t, Reader{}, dir)
+	if len(warns) != 1 || !strings.Contains(warns[0].Error(), `no "text" field`) || !strings.Contains(warns[0].Error(), "x.jsonl:1") {
+		t.Errorf("missing field: %v", warns)
+	}
+}
+
+// TestBadInputs checks that each bad input gives one warning naming it
+// and that the good files around it are still read.
+func TestBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"good1.txt":       "A good article.",
+		"empty.txt":       "",
+		"blank.md":        " \n\t\n",
+		"binary.txt":      "ELF\x00\x01\x02binary",
+		"latin1.txt":      "caf\xe9 cr\xe8me",
+		"corrupt.txt.gz":  "",
+		"lines.jsonl":     "{\"id\": \"ok1\", \"text\": \"fine\"}\n{\"id\": \"bad\", \"text\": \n{\"id\": \"ok2\", \"text\": \"also fine\"}\n",
+		"broken.json":     `{"id": "x", "text": "unterminated`,
+		"notext.json":     `{"id": "y", "text": 42.5e999999}`,
+		"good2.html":      "<p>Another good one.</p>",
+		"empty.html":      "<script>only()</script>",
+		"huge.txt":        strings.Repeat("word ", 300),
+		"hugeline.jsonl":  `{"id": "long", "text": "` + strings.Repeat("w ", 600) + `"}` + "\n" + `{"id": "short", "text": "fits"}`,
+		"nullid.jsonl":    `{"id": null, "text": "no id given"}`,
+		"arraybad.json":   `[{"id": "a1", "text": "ok"}, 5]`,
+		"sub/good3.jsonl": `{"id": "g3", "text": "third"}`,
+		"badutf8.jsonl":   "{\"id\": \"u\", \"text\": \"caf\xe9\"}",
+	})
+	// A truly corrupt gzip: a valid header, then garbage.
+	os.WriteFile(filepath.Join(dir, "corrupt.txt.gz"), []byte("\x1f\x8b\x08\x00garbage-garbage"), 0o644)
+	os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "dangling.txt"))
+
+	docs, warns := readDir(t, Reader{MaxBytes: 1000}, dir)
+	var ids []string
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
+	slices.Sort(ids)
+	want := []string{"a1", "g3", "good1.txt", "good2.html", "latin1.txt", "nullid.jsonl:1", "ok1", "ok2", "short", "u"}
+	if !slices.Equal(ids, want) {
+		t.Errorf("read %q, want %q", ids, want)
+	}
+	wantWarn := map[string]string{
+		"empty.txt":        "no text",
+		"blank.md":         "no text",
+		"binary.txt":       "binary",
+		"latin1.txt":       "invalid UTF-8",
+		"corrupt.txt.gz":   "",
+		"lines.jsonl:2":    "invalid JSON",
+		"broken.json":      "invalid JSON",
+		"notext.json":      `field "text"`,
+		"empty.html":       "no text",
+		"huge.txt":         "larger than the size limit",
+		"hugeline.jsonl:1": "larger than the size limit",
+		"arraybad.json":    "array element 1",
+		"dangling.txt":     "broken symbolic link",
+		"badutf8.jsonl:1":  "invalid UTF-8",
+	}
+	if len(warns) != len(wantWarn) {
+		t.Errorf("%d warnings, want %d: %v", len(warns), len(wantWarn), warns)
+	}
+	for place, text := range wantWarn {
+		found := false
+		for _, w := range warns {
+			if strings.Contains(w.Error(), filepath.Join(dir, place)+":") && strings.Contains(w.Error(), text) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no warning naming %s with %q in %v", place, text, warns)
+		}
+	}
+	for _, w := range warns {
+		var e *Error
+		if !errors.As(w, &e) {
+			t.Errorf("warning %v is not a *corpus.Error", w)
+		}
+	}
+	for _, d := range docs {
+		if d.ID == "latin1.txt" && d.Text != "caf\uFFFD cr\uFFFDme" {
+			t.Errorf("repaired text %q", d.Text)
+		}
+	}
+}
+
+func TestUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("permissions do not stop root from reading")
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"locked.txt": "secret", "open.txt": "readable"})
+	os.Chmod(filepath.Join(dir, "locked.txt"), 0)
+	docs, warns := readDir(t, Reader{}, dir)
+	if len(docs) != 1 || len(warns) != 1 || !strings.Contains(warns[0].Error(), "locked.txt") {
+		t.Errorf("docs %v warnings %v", docs, warns)
+	}
+}
+
+func TestSymlinkLoop(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"a/doc.txt": "text"})
+	os.Symlink("..", filepath.Join(dir, "a", "up"))
+	os.Symlink(filepath.Join(dir, "a"), filepath.Join(dir, "again"))
+	docs, warns := readDir(t, Reader{}, dir)
+	if len(docs) != 1 || len(warns) != 0 {
+		t.Errorf("docs %d %v, warnings %v", len(docs), docs, warns)
+	}
+}
+
+func TestMissingRoot(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"a.txt": "text"})
+	docs, warns := readDir(t, Reader{}, filepath.Join(dir, "nope"), dir)
+	if len(docs) != 1 {
+		t.Errorf("the readable root was not read: %v", docs)
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0].Error(), "nope") {
+		t.Errorf("missing root: %v", warns)
+	}
+}
+
+func TestFileRoot(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"one.txt": "text"})
+	docs, _ := readDir(t, Reader{}, filepath.Join(dir, "one.txt"))
+	if len(docs) != 1 || docs[0].ID != "one.txt" {
+		t.Errorf("file root: %+v", docs)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"a.txt": "x", "b.txt": "y"})
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	err := (&Reader{}).Walk(ctx, []string{dir}, func(Doc) error { n++; cancel(); return nil })
+	if !errors.Is(err, context.Canceled) || n != 1 {
+		t.Errorf("err %v after %d documents", err, n)
+	}
+}
+
+func fuzzRead(t *testing.T, name string, data []byte) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := Reader{MaxBytes: 1 << 16, Warn: func(err error) {
+		if !strings.Contains(err.Error(), p) {
+			t.Fatalf("warning does not name the file: %v", err)
+		}
+	}}
+	err := r.ReadFile(p, name, func(d Doc) error {
+		if strings.TrimSpace(d.Text) == "" {
+			t.Fatalf("empty document passed on: %+v", d)
+		}
+		if !strings.Contains(d.Path, name) {
+			t.Fatalf("document path %q", d.Path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func FuzzJSONL(f *testing.F) {
+	for _, s := range []string{`{"id": "a", "text": "b"}`, "{\"id\": 1, \"text\": \"x\"}\n{", `[{"text": "t"}]`, "\xff\xfe", `{"text": null}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, "f.jsonl", data)
+		fuzzRead(t, "f.json", data)
+	})
+}
+
+func FuzzHTML(f *testing.F) {
+	for _, s := range []string{"<p>a</p>", "<script>x</script>y", "<head><title>t</title><meta name=date content=1>", "<svg><p>a", "\x00"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.html", data) })
+}
+
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"plain", "---\ntitle: x\n---\nbody", "---\nnot: closed", "---\r\ndate: 1\r\n---\r\n", "\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.txt", data) })
+}
+
+func ExampleReader_Walk() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	os.WriteFile(filepath.Join(dir, "wire.jsonl"), []byte(`{"id": "afp-1", "text": "Fourteen killed.", "source": "AFP"}`+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "page.html"), []byte(`<title>DW</title><p>Fourteen <i>killed</i>.</p><script>ads()</script>`), 0o644)
+	r := &Reader{}
+	r.Walk(context.Background(), []string{dir}, func(d Doc) error {
+		fmt.Printf("%s %q %s%s\n", d.ID, d.Text, d.Source, d.Title)
+		return nil
+	})
+	// Output:
+	// page.html "Fourteen killed." DW
+	// afp-1 "Fourteen killed." AFP
+}

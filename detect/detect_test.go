@@ -1,0 +1,347 @@
+package detect
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neardup/neardup/corpus"
+)
+
+func readSeeds(t testing.TB) []corpus.Doc {
+	t.Helper()
+	var docs []corpus.Doc
+	r := corpus.Reader{Warn: func(err error) { t.Fatalf("seeds: %v", err) }}
+	if err := r.Walk(context.Background(), []string{"../testdata/seeds"}, func(d corpus.Doc) error {
+		docs = append(docs, d)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return docs
+}
+
+func mustRun(t testing.TB, docs []corpus.Doc, o Options) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), docs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func pairList(res *Result) string {
+	var s []string
+	for _, p := range res.Pairs {
+		s = append(s, p.A+"~"+p.B+":"+p.Kind)
+	}
+	return strings.Join(s, " ")
+}
+
+// TestSeeds is the case neardup exists for: two of five reports of one
+// event share AFP copy (a 37-word quote and some shorter quotes) while all
+// five share the story's stock phrases.
+func TestSeeds(t *testing.T) {
+	docs := readSeeds(t)
+	for _, exhaustive := range []bool{false, true} {
+		o := Defaults()
+		o.Exhaustive = exhaustive
+		res := mustRun(t, docs, o)
+		if got := pairList(res); got != "000_a86943d9168e89d9.txt~003_c20ac59b2d2f44c9.txt:reuse" {
+			t.Fatalf("exhaustive=%v: pairs %s", exhaustive, got)
+		}
+		p := res.Pairs[0]
+		if p.Jaccard > 0.1 {
+			t.Errorf("whole-document Jaccard %.3f: the point of this case is that it is low", p.Jaccard)
+		}
+		var all []string
+		for _, ps := range p.Passages {
+			all = append(all, ps.Text)
+			if docs[0].Text[ps.A.Start:ps.A.End] != ps.Text || docs[3].Text[ps.B.Start:ps.B.End] != ps.TextB {
+				t.Errorf("passage %q: byte ranges do not match its text", ps.Text)
+			}
+		}
+		joined := strings.Join(all, " | ")
+		for _, quote := range []string{
+			"14 interior ministry personnel were killed and 10 others wounded",
+			"death sentences and arbitrary judgments against thousands of prisoners",
+		} {
+			if !strings.Contains(joined, quote) {
+				t.Errorf("no passage contains %q; passages: %s", quote, joined)
+			}
+		}
+		if len(res.Clusters) != 1 || len(res.Clusters[0].Members) != 2 {
+			t.Errorf("clusters %+v", res.Clusters)
+		}
+	}
+}
+
+// TestSeedsScoresOfOtherPairs checks that every other pair of seeds was
+// looked at and scored well below the pair that shares wire copy.
+func TestSeedsScoresOfOtherPairs(t *testing.T) {
+	o := Defaults()
+	o.Exhaustive = true
+	o.MinScore = 0
+	res := mustRun(t, readSeeds(t), o)
+	if len(res.Pairs) != 10 {
+		t.Fatalf("%d pairs verified, want all 10", len(res.Pairs))
+	}
+	for _, p := range res.Pairs[1:] {
+		if p.Kind != Candidate || p.Score > 0.08 {
+			t.Errorf("%s~%s: %s at %.3f", p.A, p.B, p.Kind, p.Score)
+		}
+	}
+}
+
+// words makes n pseudo-random words from a fixed vocabulary.
+func words(rng *rand.Rand, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "w%d", rng.IntN(5000))
+	}
+	return b.String()
+}
+
+func TestShortDocuments(t *testing.T) {
+	docs := []corpus.Doc{
+		{ID: "a", Text: "Breaking news"},
+		{ID: "b", Text: "BREAKING news!"},
+		{ID: "c", Text: "Breaking news today"},
+		{ID: "d", Text: "Breaking news today. " + words(rand.New(rand.NewPCG(1, 1)), 200)},
+		{ID: "e", Text: "Breaking news today. " + words(rand.New(rand.NewPCG(2, 2)), 200)},
+	}
+	for _, exhaustive := range []bool{false, true} {
+		o := Defaults()
+		o.Exhaustive = exhaustive
+		o.MinScore = 0
+		res := mustRun(t, docs, o)
+		if got := pairList(res); got != "a~b:duplicate" {
+			t.Errorf("exhaustive=%v: pairs %s, want only the identical short texts", exhaustive, got)
+		}
+	}
+}
+
+func TestNearDuplicate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	base := strings.Fields(words(rng, 400))
+	edited := append([]string(nil), base...)
+	for i := 0; i < len(edited); i += 40 {
+		edited[i] = "changed"
+	}
+	docs := []corpus.Doc{
+		{ID: "orig", Text: strings.Join(base, " ")},
+		{ID: "copy", Text: strings.Join(edited, " ")},
+		{ID: "other", Text: words(rng, 400)},
+	}
+	res := mustRun(t, docs, Defaults())
+	if got := pairList(res); got != "copy~orig:near-duplicate" {
+		t.Fatalf("pairs %s", got)
+	}
+	if p := res.Pairs[0]; p.Jaccard < 0.5 || p.Score < p.Jaccard {
+		t.Errorf("figures %+v", p)
+	}
+}
+
+// TestStockPhrases: a sentence that every article carries is no evidence,
+// while a passage two articles alone share is.
+func TestStockPhrases(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	stock := "according to the syrian observatory for human rights a britain based war monitor with sources on the ground"
+	shared := words(rng, 60)
+	var docs []corpus.Doc
+	for i := 0; i < 12; i++ {
+		text := words(rng, 150) + ". " + stock + ". " + words(rng, 100)
+		if i == 3 || i == 7 {
+			text += ". " + shared
+		}
+		docs = append(docs, corpus.Doc{ID: fmt.Sprintf("doc%02d", i), Text: text})
+	}
+	res := mustRun(t, docs, Defaults())
+	if got := pairList(res); got != "doc03~doc07:reuse" {
+		t.Errorf("pairs %s", got)
+	}
+	for _, ps := range res.Pairs[0].Passages {
+		if strings.Contains(ps.Text, "observatory") {
+			t.Errorf("stock phrase given as evidence: %q", ps.Text)
+		}
+	}
+}
+
+// planted builds a corpus with whole copies, shared paragraphs and
+// unrelated articles, and returns the pairs that share text.
+func planted(seed uint64, n int) ([]corpus.Doc, map[string]bool) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var docs []corpus.Doc
+	want := map[string]bool{}
+	for i := 0; i < n; i++ {
+		docs = append(docs, corpus.Doc{ID: fmt.Sprintf("d%03d", i), Text: words(rng, 200+rng.IntN(300))})
+	}
+	for i := 0; i+1 < n; i += 10 {
+		// Two shared paragraphs of 40 words inside otherwise new text.
+		para1, para2 := words(rng, 40), words(rng, 40)
+		docs[i].Text = para1 + ". " + docs[i].Text + ". " + para2
+		docs[i+1].Text = words(rng, 100) + ". " + para1 + ". " + docs[i+1].Text + ". " + para2
+		want[docs[i].ID+"~"+docs[i+1].ID] = true
+		// A light edit of a whole article.
+		if i+2 < n {
+			ws := strings.Fields(docs[i+2].Text)
+			for k := 0; k < len(ws); k += 25 {
+				ws[k] = "edited"
+			}
+			docs = append(docs, corpus.Doc{ID: docs[i+2].ID + "x", Text: strings.Join(ws, " ")})
+			want[docs[i+2].ID+"~"+docs[i+2].ID+"x"] = true
+		}
+	}
+	return docs, want
+}
+
+func TestPlantedRecallAndPrecision(t *testing.T) {
+	docs, want := planted(11, 120)
+	for _, exhaustive := range []bool{false, true} {
+		o := Defaults()
+		o.Exhaustive = exhaustive
+		res := mustRun(t, docs, o)
+		got := map[string]bool{}
+		for _, p := range res.Pairs {
+			got[p.A+"~"+p.B] = true
+			if !want[p.A+"~"+p.B] {
+				t.Errorf("exhaustive=%v: unplanted pair %s~%s %s %.3f", exhaustive, p.A, p.B, p.Kind, p.Score)
+			}
+		}
+		for k := range want {
+			if !got[k] {
+				t.Errorf("exhaustive=%v: planted pair %s not found", exhaustive, k)
+			}
+		}
+	}
+}
+
+func TestDeterministicWhateverWorkers(t *testing.T) {
+	docs, _ := planted(12, 80)
+	docs = append(docs, readSeeds(t)...)
+	var first *Result
+	for _, w := range []int{1, 2, 5} {
+		o := Defaults()
+		o.Workers = w
+		o.MinScore = 0
+		res := mustRun(t, docs, o)
+		if first == nil {
+			first = res
+		} else if !reflect.DeepEqual(first, res) {
+			t.Fatalf("workers=%d gave a different result", w)
+		}
+	}
+}
+
+func TestMinwiseHasherAgrees(t *testing.T) {
+	o := Defaults()
+	o.Hasher = "minwise"
+	if got := pairList(mustRun(t, readSeeds(t), o)); got != "000_a86943d9168e89d9.txt~003_c20ac59b2d2f44c9.txt:reuse" {
+		t.Errorf("minwise hasher: %s", got)
+	}
+}
+
+func TestClusterSource(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	wire := words(rng, 120)
+	docs := []corpus.Doc{
+		{ID: "outlet1", Text: words(rng, 200) + ". " + wire + ". " + words(rng, 100), Date: "2024-12-27"},
+		{ID: "wire", Text: wire, Date: "2024-12-26"},
+		{ID: "outlet2", Text: words(rng, 50) + ". " + wire, Date: "2024-12-26"},
+		{ID: "unrelated", Text: words(rng, 300)},
+	}
+	res := mustRun(t, docs, Defaults())
+	if len(res.Clusters) != 1 {
+		t.Fatalf("clusters %+v (pairs %s)", res.Clusters, pairList(res))
+	}
+	c := res.Clusters[0]
+	if c.Source != "wire" || fmt.Sprint(c.Members) != "[outlet1 outlet2 wire]" {
+		t.Errorf("cluster %+v", c)
+	}
+}
+
+func TestDuplicateIDs(t *testing.T) {
+	_, err := Run(context.Background(), []corpus.Doc{{ID: "x", Text: "a", Path: "p1"}, {ID: "x", Text: "b", Path: "p2"}}, Defaults())
+	if err == nil || !strings.Contains(err.Error(), "p1") || !strings.Contains(err.Error(), "p2") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	for _, mod := range []func(*Options){
+		func(o *Options) { o.Threshold = 0 },
+		func(o *Options) { o.Shingle.K = 0 },
+		func(o *Options) { o.Hasher = "x" },
+		func(o *Options) { o.Stride = 100 },
+		func(o *Options) { o.Perms = 0 },
+	} {
+		o := Defaults()
+		mod(&o)
+		if _, err := Run(context.Background(), nil, o); err == nil {
+			t.Errorf("options %+v accepted", o)
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	docs, _ := planted(1, 50)
+	if _, err := Run(ctx, docs, Defaults()); err == nil {
+		t.Error("a cancelled run returned no error")
+	}
+}
+
+func ExampleRun() {
+	wire := "Fourteen interior ministry personnel were killed and ten others wounded after a treacherous ambush by remnants of the former regime, the minister said."
+	docs := []corpus.Doc{
+		{ID: "outlet-a", Text: "Clashes broke out in Tartus province on Wednesday as the new authorities sought to arrest an officer of the ousted government. " + wire + " Residents said they fled the area overnight and shops stayed closed."},
+		{ID: "outlet-b", Text: "Security forces came under fire near the coast. " + wire + " The group that led the offensive earlier this month now runs the ministry."},
+		{ID: "outlet-c", Text: "Markets were calm in Damascus as traders returned to the old city."},
+	}
+	res, err := Run(context.Background(), docs, Defaults())
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range res.Pairs {
+		fmt.Printf("%s ~ %s: %s\n", p.A, p.B, p.Kind)
+		for _, ps := range p.Passages {
+			fmt.Printf("  %q\n", ps.Text)
+		}
+	}
+	// Output:
+	// outlet-a ~ outlet-b: reuse
+	//   "Fourteen interior ministry personnel were killed and ten others wounded after a treacherous ambush by remnants of the former regime, the minister said"
+}
+
+func BenchmarkRunSeeds(b *testing.B) {
+	docs := readSeeds(b)
+	size := 0
+	for _, d := range docs {
+		size += len(d.Text)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		mustRun(b, docs, Defaults())
+	}
+}
+
+// sharedCorpus returns the path of a corpus in ../shared, skipping the
+// test where it is absent.
+func sharedCorpus(t *testing.T, parts ...string) string {
+	t.Helper()
+	p := filepath.Join(append([]string{"..", "..", "shared", "corpora"}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("%s not present: %v", p, err)
+	}
+	return p
+}

@@ -1,0 +1,157 @@
+package lsh
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestOptimal(t *testing.T) {
+	for _, c := range []struct {
+		threshold float64
+		perms     int
+	}{{0.5, 128}, {0.8, 128}, {0.9, 256}, {0.2, 32}, {0.3, 64}} {
+		p := Optimal(c.threshold, c.perms, 0.5, 0.5)
+		if p.Size() > c.perms || p.Bands < 1 || p.Rows < 1 {
+			t.Fatalf("Optimal(%v, %d) = %v: does not fit", c.threshold, c.perms, p)
+		}
+		// The S-curve's steepest point, (1/b)^(1/r), lies near the threshold.
+		step := math.Pow(1/float64(p.Bands), 1/float64(p.Rows))
+		if math.Abs(step-c.threshold) > 0.12 {
+			t.Errorf("Optimal(%v, %d) = %v: S-curve steps at %.2f", c.threshold, c.perms, p, step)
+		}
+		// No banding in reach does better than the one chosen.
+		errOf := func(q Params) float64 {
+			fp := integrate(q.Probability, 0, c.threshold)
+			fn := integrate(func(s float64) float64 { return 1 - q.Probability(s) }, c.threshold, 1)
+			return fp + fn
+		}
+		for _, q := range []Params{{p.Bands + 1, p.Rows}, {p.Bands - 1, p.Rows}, {p.Bands, p.Rows + 1}, {p.Bands, p.Rows - 1}} {
+			if q.Bands >= 1 && q.Rows >= 1 && q.Size() <= c.perms && errOf(q) < errOf(p)-1e-12 {
+				t.Errorf("Optimal(%v, %d) = %v but %v errs less", c.threshold, c.perms, p, q)
+			}
+		}
+	}
+}
+
+func TestProbabilityMatchesSimulation(t *testing.T) {
+	// A pair whose signature positions agree independently with
+	// probability s becomes a candidate with probability 1-(1-s^r)^b.
+	p := Params{Bands: 8, Rows: 4}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range []float64{0.3, 0.6, 0.8} {
+		hits, trials := 0, 4000
+		for n := 0; n < trials; n++ {
+			a := make([]uint32, p.Size())
+			b := make([]uint32, p.Size())
+			for i := range a {
+				a[i] = rng.Uint32()
+				b[i] = a[i]
+				if rng.Float64() >= s {
+					b[i] = rng.Uint32()
+				}
+			}
+			x := New(p)
+			x.Insert(1, a)
+			found := false
+			x.Query(b, func(uint32) { found = true })
+			if found {
+				hits++
+			}
+		}
+		got, want := float64(hits)/float64(trials), p.Probability(s)
+		if math.Abs(got-want) > 0.03 {
+			t.Errorf("s=%.1f: candidate rate %.3f, formula %.3f", s, got, want)
+		}
+	}
+}
+
+func TestIndex(t *testing.T) {
+	p := Params{Bands: 4, Rows: 2}
+	x := New(p)
+	a := []uint32{1, 2, 3, 4, 5, 6, 7, 8}
+	b := []uint32{1, 2, 9, 9, 9, 9, 9, 9} // shares band 0 with a
+	c := []uint32{0, 0, 0, 0, 0, 0, 0, 0}
+	x.Insert(10, a)
+	x.Insert(11, b)
+	x.Insert(12, c)
+	var got []uint32
+	x.Query(a, func(id uint32) { got = append(got, id) })
+	slices.Sort(got)
+	if fmt.Sprint(got) != "[10 10 10 10 11]" {
+		t.Errorf("Query(a) = %v", got)
+	}
+	var groups [][]uint32
+	x.Buckets(func(ids []uint32) { groups = append(groups, slices.Clone(ids)) })
+	if fmt.Sprint(groups) != "[[10 11]]" {
+		t.Errorf("Buckets = %v", groups)
+	}
+	keys := x.Keys(nil, a)
+	y := New(p)
+	y.InsertKeys(10, keys)
+	got = got[:0]
+	y.Query(a, func(id uint32) { got = append(got, id) })
+	if len(got) != 4 {
+		t.Errorf("InsertKeys then Query: %v", got)
+	}
+	if x.Len() != 12 {
+		t.Errorf("Len = %d, want 12", x.Len())
+	}
+}
+
+func TestBandKeyOrder(t *testing.T) {
+	if BandKey([]uint32{1, 2}) == BandKey([]uint32{2, 1}) {
+		t.Error("band keys ignore the order of rows")
+	}
+	if BandKey([]uint32{0}) == BandKey([]uint32{0, 0}) {
+		t.Error("band keys ignore the number of rows")
+	}
+}
+
+func ExampleOptimal() {
+	p := Optimal(0.5, 128, 0.5, 0.5)
+	fmt.Printf("%v; a pair at J=0.5 is a candidate with probability %.2f, at J=0.9 %.4f\n", p, p.Probability(0.5), p.Probability(0.9))
+	// Output: 25 bands × 5 rows; a pair at J=0.5 is a candidate with probability 0.55, at J=0.9 1.0000
+}
+
+func BenchmarkInsert(b *testing.B) {
+	p := Params{Bands: 16, Rows: 2}
+	sigs := make([][]uint32, 1<<14)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i := range sigs {
+		sigs[i] = make([]uint32, p.Size())
+		for j := range sigs[i] {
+			sigs[i][j] = rng.Uint32()
+		}
+	}
+	b.ReportAllocs()
+	x := New(p)
+	i := 0
+	for b.Loop() {
+		if i == len(sigs) {
+			x, i = New(p), 0
+		}
+		x.Insert(uint32(i), sigs[i])
+		i++
+	}
+}
+
+func BenchmarkQuery(b *testing.B) {
+	p := Params{Bands: 16, Rows: 2}
+	x := New(p)
+	rng := rand.New(rand.NewPCG(1, 1))
+	sig := make([]uint32, p.Size())
+	for i := 0; i < 1<<14; i++ {
+		for j := range sig {
+			sig[j] = rng.Uint32()
+		}
+		x.Insert(uint32(i), sig)
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		x.Query(sig, func(uint32) { n++ })
+	}
+}
