@@ -179,7 +179,7 @@ func Text(w io.Writer, r Report) error {
 		}
 	}
 	if len(r.Warnings) > 0 {
-		tw.printf("\n%d warnings:\n", len(r.Warnings))
+		tw.printf("\n%s:\n", plural(len(r.Warnings), "warning"))
 		for _, w := range r.Warnings {
 			tw.printf("  %s\n", w)
 		}

@@ -93,7 +93,15 @@ Examples:
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
-		Commands:        []*cli.Command{scanCommand(), compareCommand(), evalCommand()},
+		// Never let the library exit the process: Run returns the code.
+		ExitErrHandler: func(*cli.Context, error) {},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("no command %q: the commands are scan, compare and eval (see neardup --help)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+		Commands: []*cli.Command{scanCommand(), compareCommand(), evalCommand()},
 	}
 }
 

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the current output")
+
+// neardup runs the command line and returns its exit code and output.
+func neardup(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), append([]string{"neardup"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("..", "..", "testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/neardup -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (if the change is right, rerun with -update and review the diff):\n%s", path, got)
+	}
+}
+
+const seeds = "../../testdata/seeds"
+
+func TestScanSeedsGolden(t *testing.T) {
+	for _, c := range []struct{ format, file string }{{"text", "seeds.txt"}, {"json", "seeds.json"}, {"csv", "seeds.csv"}} {
+		code, out, errs := neardup(t, "scan", "--format", c.format, seeds)
+		if code != 0 || errs != "" {
+			t.Fatalf("%s: exit %d, stderr %q", c.format, code, errs)
+		}
+		golden(t, c.file, out)
+	}
+}
+
+func TestCompareGolden(t *testing.T) {
+	code, out, errs := neardup(t, "compare", seeds+"/000_a86943d9168e89d9.txt", seeds+"/003_c20ac59b2d2f44c9.txt")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	golden(t, "compare.txt", out)
+}
+
+// TestJSONContract checks the fields README.md promises.
+func TestJSONContract(t *testing.T) {
+	_, out, _ := neardup(t, "scan", "--format", "json", seeds)
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"params", "documents", "pairs", "clusters", "warnings"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("no %q", k)
+		}
+	}
+	p := r["pairs"].([]any)[0].(map[string]any)
+	for _, k := range []string{"a", "b", "score", "jaccard", "containment_a", "containment_b", "kind", "passages"} {
+		if _, ok := p[k]; !ok {
+			t.Errorf("pair has no %q", k)
+		}
+	}
+	ps := p["passages"].([]any)[0].(map[string]any)
+	for _, k := range []string{"text", "a", "b", "words"} {
+		if _, ok := ps[k]; !ok {
+			t.Errorf("passage has no %q", k)
+		}
+	}
+	c := r["clusters"].([]any)[0].(map[string]any)
+	if _, ok := c["members"]; !ok || c["source"] == nil {
+		t.Errorf("cluster %v", c)
+	}
+	params := r["params"].(map[string]any)
+	for _, k := range []string{"banding", "candidate_probability_at_threshold", "passage_banding"} {
+		if _, ok := params[k]; !ok {
+			t.Errorf("params has no %q", k)
+		}
+	}
+}
+
+func TestDeterministicOutput(t *testing.T) {
+	_, one, _ := neardup(t, "scan", "--format", "json", "--workers", "1", seeds)
+	_, four, _ := neardup(t, "scan", "--format", "json", "--workers", "4", seeds)
+	if one != four {
+		t.Error("output depends on the worker count")
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"scan"}, 2, "needs at least one PATH"},
+		{[]string{"scan", "--format", "xml", seeds}, 2, "choose text, json or csv"},
+		{[]string{"scan", "--bogus", seeds}, 2, "flag provided but not defined"},
+		{[]string{"scan", "--threshold", "2", seeds}, 2, "threshold"},
+		{[]string{"scan", "/no/such/dir"}, 2, "/no/such/dir"},
+		{[]string{"compare", seeds + "/000_a86943d9168e89d9.txt"}, 2, "two files"},
+		{[]string{"frobnicate"}, 2, ""},
+		{[]string{"scan", "-q", seeds}, 0, ""},
+		{[]string{"--help"}, 0, ""},
+	}
+	for _, tc := range tests {
+		code, _, errs := neardup(t, tc.args...)
+		if code != tc.code || !strings.Contains(errs, tc.err) {
+			t.Errorf("%q: exit %d, stderr %q; want %d with %q", tc.args, code, errs, tc.code, tc.err)
+		}
+	}
+}
+
+// TestBadFilesDoNotStopTheScan runs the seeds with bad files beside them.
+func TestBadFilesDoNotStopTheScan(t *testing.T) {
+	dir := t.TempDir()
+	entries, _ := os.ReadDir(seeds)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(seeds, e.Name()))
+		os.WriteFile(filepath.Join(dir, e.Name()), data, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "empty.txt"), nil, 0o644)
+	os.WriteFile(filepath.Join(dir, "binary.txt"), []byte("\x00\x01\x02"), 0o644)
+	os.WriteFile(filepath.Join(dir, "bad.jsonl"), []byte("{\"id\": \"x\", \"text\": \"ok text\"}\n{broken\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "bad.txt.gz"), []byte("\x1f\x8bnot gzip"), 0o644)
+	code, out, errs := neardup(t, "scan", "--format", "json", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, name := range []string{"empty.txt", "binary.txt", "bad.jsonl:2", "bad.txt.gz"} {
+		if strings.Count(errs, name) != 1 {
+			t.Errorf("stderr should name %s once:\n%s", name, errs)
+		}
+	}
+	var r struct {
+		Documents []struct{ ID string }
+		Pairs     []struct{ A, B string }
+		Warnings  []string
+	}
+	json.Unmarshal([]byte(out), &r)
+	if len(r.Documents) != 6 || len(r.Pairs) != 1 || len(r.Warnings) != 4 {
+		t.Errorf("%d documents, %d pairs, %d warnings", len(r.Documents), len(r.Pairs), len(r.Warnings))
+	}
+}
+
+func TestMatrixAndOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	m, o := filepath.Join(dir, "m.csv"), filepath.Join(dir, "out.json")
+	if code, _, errs := neardup(t, "scan", "-q", "--matrix", m, "--format", "json", "-o", o, seeds); code != 0 {
+		t.Fatal(errs)
+	}
+	data, _ := os.ReadFile(m)
+	golden(t, "seeds-matrix.csv", string(data))
+	if code, _, _ := neardup(t, "scan", "-q", "--matrix", m, "--dense-max", "2", seeds); code != 0 {
+		t.Fatal("sparse matrix failed")
+	}
+	data, _ = os.ReadFile(m)
+	if string(data) != "a,b,score\n000_a86943d9168e89d9.txt,003_c20ac59b2d2f44c9.txt,0.1796\n" {
+		t.Errorf("sparse matrix:\n%s", data)
+	}
+	if fi, err := os.Stat(o); err != nil || fi.Size() == 0 {
+		t.Errorf("-o: %v", err)
+	}
+}
+
+func TestEval(t *testing.T) {
+	dir := t.TempDir()
+	res := filepath.Join(dir, "r.json")
+	neardup(t, "scan", "-q", "--format", "json", "--min-score", "0", "-o", res, seeds)
+	truth := filepath.Join(dir, "truth.tsv")
+	os.WriteFile(truth, []byte("a\tb\tis_reuse\n003_c20ac59b2d2f44c9.txt\t000_a86943d9168e89d9.txt\t1\n001_738776c30edf6c3b.txt\t002_15e53ee8a311c0d5.txt\t0\n"), 0o644)
+	code, out, errs := neardup(t, "eval", "--truth", truth, res)
+	if code != 0 || !strings.Contains(out, "precision 1.0000  recall 1.0000") || !strings.Contains(out, "ROC AUC 1.0000") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}

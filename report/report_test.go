@@ -1,0 +1,79 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/neardup/neardup/detect"
+)
+
+func sample() Report {
+	res := &detect.Result{
+		Documents: []detect.Document{{}, {}, {}},
+		Pairs: []detect.Pair{{A: "a", B: "c", I: 0, J: 2, Kind: detect.Reuse, Score: 0.25, Jaccard: 0.1,
+			Passages: []detect.Passage{{Words: 3, Text: "short \x1b[31mred\x1b[0m"}, {Words: 9, Text: "a longer\n\tpassage here"}}}},
+	}
+	res.Documents[0].ID, res.Documents[1].ID, res.Documents[2].ID = "a", "b", "c"
+	res.Clusters = detect.Clusters(res.Documents, res.Pairs)
+	return Report{Result: res, Warnings: []string{"x.txt: no text"}}
+}
+
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\n\n b\tc":               "a b c",
+		"evil \x1b[2J\x07 bell":    "evil \uFFFD[2J\uFFFD bell",
+		"rtl \u202eoverride":       "rtl \uFFFDoverride",
+		strings.Repeat("ab ", 100): strings.TrimSpace(strings.Repeat("ab ", 6)) + " …",
+		"élan " + strings.Repeat("é", 30): "élan …",
+	} {
+		if got := Quote(in, 20); got != want {
+			t.Errorf("Quote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Text(&buf, sample()); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"3 documents, 1 pair, 1 cluster", "Cluster 1: 2 documents", `"a longer passage here" (9 words)`, "1 warning:\n  x.txt: no text"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Error("a terminal escape from article text reached the output")
+	}
+	if strings.Index(out, "a longer") > strings.Index(out, "short") {
+		t.Error("passages not longest first")
+	}
+}
+
+func TestMatrix(t *testing.T) {
+	var dense, sparse bytes.Buffer
+	Matrix(&dense, sample(), 10)
+	Matrix(&sparse, sample(), 2)
+	if got := dense.String(); got != "id,a,b,c\na,1,0,0.2500\nb,0,1,0\nc,0.2500,0,1\n" {
+		t.Errorf("dense:\n%s", got)
+	}
+	if got := sparse.String(); got != "a,b,score\na,c,0.2500\n" {
+		t.Errorf("sparse:\n%s", got)
+	}
+}
+
+func TestCSVAndJSON(t *testing.T) {
+	var c, j bytes.Buffer
+	CSV(&c, sample())
+	if !strings.HasPrefix(c.String(), "a,b,kind,score,") || !strings.Contains(c.String(), "a,c,reuse,0.2500,0.1000") {
+		t.Errorf("csv:\n%s", c.String())
+	}
+	JSON(&j, Report{Result: &detect.Result{}})
+	for _, k := range []string{`"documents": []`, `"pairs": []`, `"clusters": []`, `"warnings": []`} {
+		if !strings.Contains(j.String(), k) {
+			t.Errorf("empty result JSON lacks %s:\n%s", k, j.String())
+		}
+	}
+}
