@@ -26,6 +26,7 @@ import (
 
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/passage"
 	"github.com/neardup/neardup/shingle"
 )
@@ -261,28 +262,19 @@ func pairKey(i, j int) uint64 { return uint64(i)<<32 | uint64(j) }
 // candidates returns the document pairs to verify, sorted.
 func (r *run) candidates(ctx context.Context) ([]uint64, error) {
 	n := len(r.docs)
-	set := make(map[uint64]struct{})
-	add := func(i, j int) {
-		if i == j {
-			return
-		}
-		if i > j {
-			i, j = j, i
-		}
-		set[pairKey(i, j)] = struct{}{}
-	}
 	if r.o.Exhaustive {
+		var keys []uint64
 		for i := 0; i < n; i++ {
 			if r.feats[i].tokens == 0 {
 				continue
 			}
 			for j := i + 1; j < n; j++ {
 				if r.feats[j].tokens > 0 {
-					add(i, j)
+					keys = append(keys, pairKey(i, j))
 				}
 			}
 		}
-		return sortedKeys(set), nil
+		return keys, nil
 	}
 	// Identical normalised texts are duplicates whatever their length;
 	// only the first of each group is banded, and its candidates are
@@ -293,144 +285,100 @@ func (r *run) candidates(ctx context.Context) ([]uint64, error) {
 			groups[r.feats[i].norm] = append(groups[r.feats[i].norm], i)
 		}
 	}
-	rep := make([]int, n) // representative of each document's group
-	for i := range rep {
-		rep[i] = i
-	}
+	var keys []uint64
+	isRep := make([]bool, n)
 	for _, g := range groups {
+		isRep[g[0]] = true
 		for a := range g {
-			rep[g[a]] = g[0]
 			for b := a + 1; b < len(g); b++ {
-				add(g[a], g[b])
+				keys = append(keys, pairKey(g[a], g[b]))
 			}
 		}
 	}
-	members := func(i int) []int { return groups[r.feats[i].norm] }
 
-	// Whole documents.
-	docIdx := lsh.New(r.params.Bands)
-	for i := range r.feats {
-		if rep[i] == i && len(r.feats[i].sig) > 0 {
-			docIdx.Insert(uint32(i), r.feats[i].sig)
-		}
-	}
-	repPairs := make(map[uint64]struct{})
-	addRep := func(i, j int) {
-		if i == j {
+	// Every representative is filed under its document band keys and its
+	// passage fingerprints; documents filed under one key are candidates.
+	perDoc := make([][]uint64, n)
+	db := r.params.Bands
+	sigKeys := make([][]uint64, r.workers)
+	winnowers := make([]minhash.Winnower, r.workers)
+	sets := make([][]uint64, r.workers)
+	err := r.parallel(ctx, "fingerprinting", n, func(w, i int) {
+		if !isRep[i] || len(r.feats[i].hashes) == 0 {
 			return
 		}
-		if i > j {
-			i, j = j, i
+		var ks []uint64
+		sigKeys[w] = lsh.Keys(sigKeys[w][:0], db, r.feats[i].sig)
+		for b, k := range sigKeys[w] {
+			ks = append(ks, k^bandSalt(b))
 		}
-		repPairs[pairKey(i, j)] = struct{}{}
-	}
-	docIdx.Buckets(func(ids []uint32) {
-		for a := range ids {
-			for b := a + 1; b < len(ids); b++ {
-				addRep(int(ids[a]), int(ids[b]))
+		set := sets[w][:0]
+		for _, h := range r.feats[i].hashes {
+			if !r.stock[h] {
+				set = append(set, h)
 			}
 		}
+		sets[w] = set
+		for p := 0; p < r.o.PassageHashes; p++ {
+			ks = winnowers[w].Winnow(ks, set, r.o.Window, r.o.Seed+uint64(p)*0x9e3779b97f4a7c15)
+		}
+		slices.Sort(ks)
+		perDoc[i] = slices.Compact(ks)
 	})
-	docIdx = nil
-
-	// Windows.
-	winIdx, owner, err := r.windows(ctx, rep)
 	if err != nil {
 		return nil, err
 	}
-	var docsIn []int
-	winIdx.Buckets(func(ids []uint32) {
-		docsIn = docsIn[:0]
-		for _, w := range ids {
-			docsIn = append(docsIn, int(owner[w]))
+	total := 0
+	for _, ks := range perDoc {
+		total += len(ks)
+	}
+	entries := make([]lsh.Entry, 0, total)
+	for i, ks := range perDoc {
+		for _, k := range ks {
+			entries = append(entries, lsh.Entry{Key: k, ID: uint32(i)})
 		}
-		slices.Sort(docsIn)
-		docsIn = slices.Compact(docsIn)
-		for a := range docsIn {
-			for b := a + 1; b < len(docsIn); b++ {
-				addRep(docsIn[a], docsIn[b])
+		perDoc[i] = nil
+	}
+	var repKeys []uint64
+	lsh.Group(entries, nil, func(ids []uint32) {
+		for a := range ids {
+			for b := a + 1; b < len(ids); b++ {
+				repKeys = append(repKeys, pairKey(int(ids[a]), int(ids[b])))
 			}
 		}
 	})
-	for k := range repPairs {
+	entries = nil
+	repKeys = sortUnique(repKeys)
+	for _, k := range repKeys {
 		i, j := int(k>>32), int(k&0xffffffff)
-		for _, x := range members(i) {
-			for _, y := range members(j) {
-				add(x, y)
+		gi, gj := groups[r.feats[i].norm], groups[r.feats[j].norm]
+		for _, x := range gi {
+			for _, y := range gj {
+				keys = append(keys, pairKey(min(x, y), max(x, y)))
 			}
 		}
 	}
-	return sortedKeys(set), nil
+	return sortUnique(keys), ctx.Err()
 }
 
-// windows signs and bands the overlapping windows of each representative
-// document, stock shingles left out. It returns the index and the owner
-// document of each window.
-func (r *run) windows(ctx context.Context, rep []int) (*lsh.Index, []uint32, error) {
-	p := r.params.PassageBands
-	signer := r.o.signer(r.o.PassagePerms)
-	keys := make([][]uint64, len(r.docs)) // band keys of each document's windows, flattened
-	bufs := make([][]uint64, r.workers)
-	sigs := make([][]uint32, r.workers)
-	err := r.parallel(ctx, "signing passages", len(r.docs), func(w, i int) {
-		if rep[i] != i {
-			return
-		}
-		h := r.feats[i].hashes
-		for _, s := range windowStarts(len(h), r.o.Window, r.o.Stride) {
-			set := bufs[w][:0]
-			for _, x := range h[s:min(s+r.o.Window, len(h))] {
-				if !r.stock[x] {
-					set = append(set, x)
-				}
-			}
-			bufs[w] = set
-			if len(set) < r.o.MinPassage {
-				continue
-			}
-			sigs[w] = signer.Sign(sigs[w][:0], set)
-			keys[i] = lsh.Keys(keys[i], p, sigs[w])
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	idx := lsh.New(p)
-	var owner []uint32
-	for i, ks := range keys {
-		for len(ks) >= p.Bands {
-			idx.InsertKeys(uint32(len(owner)), ks[:p.Bands])
-			owner = append(owner, uint32(i))
-			ks = ks[p.Bands:]
-		}
-	}
-	return idx, owner, nil
-}
+// bandSalt keeps the band keys of different bands, and passage
+// fingerprints, apart in one table.
+func bandSalt(b int) uint64 { return (uint64(b) + 1) * 0xd6e8feb86659fd93 }
 
-// windowStarts returns the first shingle of each window of n shingles:
-// every stride, and a last window that ends with the text.
-func windowStarts(n, window, stride int) []int {
-	if n == 0 {
-		return nil
+// sortUnique sorts keys and drops repeats.
+func sortUnique(keys []uint64) []uint64 {
+	e := make([]lsh.Entry, len(keys))
+	for i, k := range keys {
+		e[i].Key = k
 	}
-	var s []int
-	for i := 0; ; i += stride {
-		if i+window >= n {
-			s = append(s, max(0, n-window))
-			break
+	lsh.SortEntries(e, make([]lsh.Entry, len(e)))
+	out := keys[:0]
+	for i, x := range e {
+		if i == 0 || x.Key != e[i-1].Key {
+			out = append(out, x.Key)
 		}
-		s = append(s, i)
 	}
-	return slices.Compact(s)
-}
-
-func sortedKeys(set map[uint64]struct{}) []uint64 {
-	keys := make([]uint64, 0, len(set))
-	for k := range set {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return out
 }
 
 // verifyAll verifies the candidates and returns the reported pairs, in
@@ -502,14 +450,13 @@ func verify(m *passage.Matcher, a, b *features, o *Options, stock func(uint64) b
 	p.ContainmentB = float64(res.Shared) / float64(db)
 	k := o.Shingle.K
 	ua, ub := a.seq.Len()+k-1, b.seq.Len()+k-1 // units: tokens or runes
-	ca, cb := 0, 0
 	for _, ps := range res.Passages {
-		// Passages do not overlap on either side: their units add up,
-		// but for the k-1 units that neighbouring passages may share.
-		ca += ps.A1 - ps.A0 + k
-		cb += ps.B1 - ps.B0 + k
 		p.Passages = append(p.Passages, Passage{A: Span{ps.A0, ps.A1}, B: Span{ps.B0, ps.B1}})
 	}
+	// Passages do not share shingles, but neighbours may share up to k-1
+	// units: count the union of the units they cover on each side.
+	ca := coveredUnits(res.Passages, k, func(ps passage.Passage) (int, int) { return ps.A0, ps.A1 })
+	cb := coveredUnits(res.Passages, k, func(ps passage.Passage) (int, int) { return ps.B0, ps.B1 })
 	p.CoverageA = min(1, float64(ca)/float64(ua))
 	p.CoverageB = min(1, float64(cb)/float64(ub))
 	p.Score = max(p.Jaccard, p.CoverageA, p.CoverageB)
@@ -522,6 +469,29 @@ func verify(m *passage.Matcher, a, b *features, o *Options, stock func(uint64) b
 		p.Kind = Candidate
 	}
 	return p
+}
+
+// coveredUnits counts the units (tokens or characters) covered by the
+// passages' shingle ranges on one side, each range first..last covering
+// units first..last+k-1.
+func coveredUnits(ps []passage.Passage, k int, side func(passage.Passage) (int, int)) int {
+	type iv struct{ s, e int }
+	ivs := make([]iv, 0, len(ps))
+	for _, p := range ps {
+		f, l := side(p)
+		ivs = append(ivs, iv{f, l + k})
+	}
+	slices.SortFunc(ivs, func(x, y iv) int { return cmp.Compare(x.s, y.s) })
+	n, end := 0, -1
+	for _, v := range ivs {
+		if v.s > end {
+			n += v.e - v.s
+		} else if v.e > end {
+			n += v.e - end
+		}
+		end = max(end, v.e)
+	}
+	return n
 }
 
 // evidence turns the shingle ranges of the pairs' passages into byte

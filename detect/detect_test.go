@@ -280,7 +280,7 @@ func TestCheck(t *testing.T) {
 		func(o *Options) { o.Threshold = 0 },
 		func(o *Options) { o.Shingle.K = 0 },
 		func(o *Options) { o.Hasher = "x" },
-		func(o *Options) { o.Stride = 100 },
+		func(o *Options) { o.Window = 0 },
 		func(o *Options) { o.Perms = 0 },
 	} {
 		o := Defaults()

@@ -32,14 +32,16 @@ type Options struct {
 	// "candidate". Zero reports every verified candidate.
 	MinScore float64
 
-	// Window and Stride are the length and step, in shingles, of the
-	// overlapping windows that passage detection signs and bands.
-	Window, Stride int
-	// PassagePerms is the length of window signatures.
-	PassagePerms int
-	// PassageThreshold is the window Jaccard similarity that passage
-	// banding is tuned to.
-	PassageThreshold float64
+	// Window is the length, in shingles, of the passage windows: every
+	// window of Window consecutive shingles (stock phrases left out) is
+	// min-hashed and its minimum kept as a fingerprint (winnowing), so
+	// documents that share a run of Window shingles certainly share a
+	// fingerprint, and windows of Jaccard similarity s share one with
+	// probability s for each of PassageHashes hash functions.
+	Window int
+	// PassageHashes is the number of independent hash functions windows
+	// are min-hashed with (bands of one row each).
+	PassageHashes int
 	// MinPassage is the least number of shingles, stock phrases not
 	// counted, that a shared run needs to be evidence.
 	MinPassage int
@@ -67,21 +69,19 @@ type Options struct {
 // Defaults returns the default options.
 func Defaults() Options {
 	return Options{
-		Shingle:          shingle.Config{Unit: shingle.WordUnit, K: 5},
-		Perms:            128,
-		Hasher:           "oph",
-		Seed:             minhash.DefaultSeed,
-		Threshold:        0.5,
-		ReuseScore:       0.1,
-		MinScore:         -1,
-		Window:           16,
-		Stride:           4,
-		PassagePerms:     32,
-		PassageThreshold: 0.2,
-		MinPassage:       1,
-		Gap:              6,
-		StockFraction:    0.1,
-		StockMinDocs:     5,
+		Shingle:       shingle.Config{Unit: shingle.WordUnit, K: 5},
+		Perms:         128,
+		Hasher:        "oph",
+		Seed:          minhash.DefaultSeed,
+		Threshold:     0.5,
+		ReuseScore:    0.1,
+		MinScore:      -1,
+		Window:        8,
+		PassageHashes: 1,
+		MinPassage:    1,
+		Gap:           6,
+		StockFraction: 0.1,
+		StockMinDocs:  5,
 	}
 }
 
@@ -92,20 +92,18 @@ func (o *Options) Check() error {
 		return fmt.Errorf("shingle size %d: must be at least 1", o.Shingle.K)
 	case o.Perms < 1 || o.Perms > 1024:
 		return fmt.Errorf("perms %d: must be from 1 to 1024", o.Perms)
-	case o.PassagePerms < 1 || o.PassagePerms > 1024:
-		return fmt.Errorf("passage perms %d: must be from 1 to 1024", o.PassagePerms)
+	case o.PassageHashes < 1 || o.PassageHashes > 64:
+		return fmt.Errorf("passage hashes %d: must be from 1 to 64", o.PassageHashes)
 	case o.Hasher != "oph" && o.Hasher != "minwise":
 		return fmt.Errorf("hasher %q: must be oph or minwise", o.Hasher)
 	case !(o.Threshold > 0 && o.Threshold <= 1):
 		return fmt.Errorf("threshold %v: must be in (0, 1]", o.Threshold)
-	case !(o.PassageThreshold > 0 && o.PassageThreshold <= 1):
-		return fmt.Errorf("passage threshold %v: must be in (0, 1]", o.PassageThreshold)
 	case !(o.ReuseScore >= 0 && o.ReuseScore <= 1):
 		return fmt.Errorf("reuse score %v: must be in [0, 1]", o.ReuseScore)
 	case o.MinScore > 1 || math.IsNaN(o.MinScore):
 		return fmt.Errorf("min score %v: must be at most 1", o.MinScore)
-	case o.Window < 1 || o.Stride < 1 || o.Stride > o.Window:
-		return fmt.Errorf("window %d, stride %d: need 1 ≤ stride ≤ window", o.Window, o.Stride)
+	case o.Window < 1:
+		return fmt.Errorf("window %d: must be at least 1", o.Window)
 	case o.MinPassage < 1:
 		return fmt.Errorf("min passage %d: must be at least 1", o.MinPassage)
 	case o.Gap < 0:
@@ -135,40 +133,34 @@ func (o *Options) signer(size int) minhash.Signer {
 // Params describe a run for its output: what was asked and what was
 // derived from it.
 type Params struct {
-	Unit             string     `json:"unit"`
-	K                int        `json:"k"`
-	Hasher           string     `json:"hasher"`
-	Perms            int        `json:"perms"`
-	Seed             uint64     `json:"seed"`
-	NormVersion      int        `json:"normalisation_version"`
-	Threshold        float64    `json:"threshold"`
-	Bands            lsh.Params `json:"banding"`
-	ProbAtThreshold  float64    `json:"candidate_probability_at_threshold"`
-	ReuseScore       float64    `json:"reuse_score"`
-	MinScore         float64    `json:"min_score"`
-	Window           int        `json:"window"`
-	Stride           int        `json:"stride"`
-	PassagePerms     int        `json:"passage_perms"`
-	PassageThreshold float64    `json:"passage_threshold"`
-	PassageBands     lsh.Params `json:"passage_banding"`
-	ProbAtPassage    float64    `json:"passage_candidate_probability_at_threshold"`
-	MinPassage       int        `json:"min_passage"`
-	Gap              int        `json:"gap"`
-	StockMinDocs     int        `json:"stock_min_docs"`
-	Exhaustive       bool       `json:"exhaustive,omitempty"`
+	Unit            string     `json:"unit"`
+	K               int        `json:"k"`
+	Hasher          string     `json:"hasher"`
+	Perms           int        `json:"perms"`
+	Seed            uint64     `json:"seed"`
+	NormVersion     int        `json:"normalisation_version"`
+	Threshold       float64    `json:"threshold"`
+	Bands           lsh.Params `json:"banding"`
+	ProbAtThreshold float64    `json:"candidate_probability_at_threshold"`
+	ReuseScore      float64    `json:"reuse_score"`
+	MinScore        float64    `json:"min_score"`
+	Window          int        `json:"window"`
+	PassageHashes   int        `json:"passage_hashes"`
+	MinPassage      int        `json:"min_passage"`
+	Gap             int        `json:"gap"`
+	StockMinDocs    int        `json:"stock_min_docs"`
+	Exhaustive      bool       `json:"exhaustive,omitempty"`
 }
 
 // Params derives the banding and the other run parameters for a corpus of
 // n documents.
 func (o *Options) Params(n int) Params {
 	db := lsh.Optimal(o.Threshold, o.Perms, 0.5, 0.5)
-	pb := lsh.Optimal(o.PassageThreshold, o.PassagePerms, 0.5, 0.5)
 	return Params{
 		Unit: o.Shingle.Unit.String(), K: o.Shingle.K, Hasher: o.Hasher, Perms: o.Perms, Seed: o.Seed,
 		NormVersion: shingle.Version, Threshold: o.Threshold, Bands: db, ProbAtThreshold: db.Probability(o.Threshold),
-		ReuseScore: o.ReuseScore, MinScore: o.minScore(), Window: o.Window, Stride: o.Stride,
-		PassagePerms: o.PassagePerms, PassageThreshold: o.PassageThreshold, PassageBands: pb,
-		ProbAtPassage: pb.Probability(o.PassageThreshold), MinPassage: o.MinPassage, Gap: o.Gap,
+		ReuseScore: o.ReuseScore, MinScore: o.minScore(), Window: o.Window, PassageHashes: o.PassageHashes,
+		MinPassage: o.MinPassage, Gap: o.Gap,
 		StockMinDocs: o.stockMin(n), Exhaustive: o.Exhaustive,
 	}
 }

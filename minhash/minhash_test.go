@@ -166,3 +166,98 @@ func BenchmarkSign(b *testing.B) {
 		}
 	}
 }
+
+// winnowNaive selects the rightmost minimum of every window by brute force.
+func winnowNaive(hashes []uint64, w int, seed uint64) []uint64 {
+	var out []uint64
+	last := -1
+	if len(hashes) < w {
+		if len(hashes) == 0 {
+			return nil
+		}
+		w = len(hashes)
+	}
+	for s := 0; s+w <= len(hashes); s++ {
+		best := s
+		for i := s; i < s+w; i++ {
+			if mix(hashes[i]^seed) <= mix(hashes[best]^seed) {
+				best = i
+			}
+		}
+		if best != last {
+			out = append(out, mix(hashes[best]^seed))
+			last = best
+		}
+	}
+	return out
+}
+
+func TestWinnow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, n := range []int{0, 1, 3, 10, 100, 1000} {
+		for _, w := range []int{1, 4, 16} {
+			h := make([]uint64, n)
+			for i := range h {
+				h[i] = rng.Uint64() % 50 // repeats, to exercise ties
+			}
+			got := Winnow(nil, h, w, 9)
+			if want := winnowNaive(h, w, 9); !slices.Equal(got, want) {
+				t.Fatalf("n=%d w=%d: Winnow %v, brute force %v", n, w, got, want)
+			}
+		}
+	}
+}
+
+// TestWinnowGuarantee: sequences sharing a run of w values share a
+// fingerprint, wherever the run stands.
+func TestWinnowGuarantee(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	const w = 8
+	for trial := 0; trial < 200; trial++ {
+		run := make([]uint64, w)
+		for i := range run {
+			run[i] = rng.Uint64()
+		}
+		a := append(append(benchSetRng(rng, rng.IntN(50)), run...), benchSetRng(rng, rng.IntN(50))...)
+		b := append(append(benchSetRng(rng, rng.IntN(50)), run...), benchSetRng(rng, rng.IntN(50))...)
+		fa, fb := Winnow(nil, a, w, 1), Winnow(nil, b, w, 1)
+		shared := false
+		for _, x := range fa {
+			if slices.Contains(fb, x) {
+				shared = true
+			}
+		}
+		if !shared {
+			t.Fatalf("trial %d: a shared run of %d values gave no shared fingerprint", trial, w)
+		}
+	}
+}
+
+func benchSetRng(rng *rand.Rand, n int) []uint64 {
+	s := make([]uint64, n)
+	for i := range s {
+		s[i] = rng.Uint64()
+	}
+	return s
+}
+
+func TestWinnowAllocs(t *testing.T) {
+	h := benchSet(2000)
+	var wn Winnower
+	dst := wn.Winnow(nil, h, 8, 1)
+	if a := testing.AllocsPerRun(50, func() { dst = wn.Winnow(dst[:0], h, 8, 1) }); a != 0 {
+		t.Errorf("%v allocations", a)
+	}
+}
+
+func BenchmarkWinnow(b *testing.B) {
+	h := benchSet(500)
+	var wn Winnower
+	var dst []uint64
+	b.SetBytes(8 * 500)
+	b.ReportAllocs()
+	for b.Loop() {
+		dst = wn.Winnow(dst[:0], h, 8, 1)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*500), "ns/shingle")
+}

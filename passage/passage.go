@@ -88,7 +88,8 @@ type Passage struct {
 type Options struct {
 	// Stock reports whether a shingle is a stock phrase. Nil means none is.
 	Stock func(h uint64) bool
-	// MinWeight is the least Weight a run needs to be kept.
+	// MinWeight is the least Weight a passage, its runs joined, needs to
+	// be kept. Runs of any weight take part in joining.
 	MinWeight int
 	// Gap is the most shingles that may separate two runs, on each side,
 	// for them to join into one passage.
@@ -161,15 +162,15 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 			i, j = ie, je
 		}
 	}
-	m.findRuns(o.MinWeight)
+	m.findRuns()
 	m.tile(a.n, b.n)
-	res.Passages = m.join(o.Gap)
+	res.Passages = m.join(o.Gap, o.MinWeight)
 	return res
 }
 
-// findRuns groups matches into diagonal runs and keeps those of at least
-// minWeight non-stock shingles.
-func (m *Matcher) findRuns(minWeight int) {
+// findRuns groups matches into diagonal runs and keeps those with a
+// non-stock shingle.
+func (m *Matcher) findRuns() {
 	slices.SortFunc(m.matches, func(p, q match) int {
 		if c := cmp.Compare(p.j-p.i, q.j-q.i); c != 0 {
 			return c
@@ -188,7 +189,7 @@ func (m *Matcher) findRuns(minWeight int) {
 				w++
 			}
 		}
-		if w > 0 && w >= minWeight {
+		if w > 0 {
 			m.runs = append(m.runs, Run{A: int(m.matches[s].i), B: int(m.matches[s].j), Len: e - s, Weight: w})
 		}
 		s = e
@@ -227,8 +228,9 @@ func (m *Matcher) tile(na, nb int) {
 }
 
 // join merges runs, in order of A, whose gaps on both sides are at most
-// gap shingles and run forward on both sides.
-func (m *Matcher) join(gap int) []Passage {
+// gap shingles and run forward on both sides, and keeps the passages of
+// at least minWeight.
+func (m *Matcher) join(gap, minWeight int) []Passage {
 	slices.SortFunc(m.runs, func(p, q Run) int { return cmp.Compare(p.A, q.A) })
 	m.passes = m.passes[:0]
 	for _, r := range m.runs {
@@ -243,7 +245,14 @@ func (m *Matcher) join(gap int) []Passage {
 		}
 		m.passes = append(m.passes, Passage{A0: r.A, A1: r.A + r.Len - 1, B0: r.B, B1: r.B + r.Len - 1, Weight: r.Weight})
 	}
-	return m.passes
+	kept := m.passes[:0]
+	for _, p := range m.passes {
+		if p.Weight >= minWeight {
+			kept = append(kept, p)
+		}
+	}
+	m.passes = kept
+	return kept
 }
 
 func resetBools(b []bool, n int) []bool {

@@ -21,10 +21,10 @@ func sample() Report {
 
 func TestQuote(t *testing.T) {
 	for in, want := range map[string]string{
-		"a\n\n b\tc":               "a b c",
-		"evil \x1b[2J\x07 bell":    "evil \uFFFD[2J\uFFFD bell",
-		"rtl \u202eoverride":       "rtl \uFFFDoverride",
-		strings.Repeat("ab ", 100): strings.TrimSpace(strings.Repeat("ab ", 6)) + " …",
+		"a\n\n b\tc":                      "a b c",
+		"evil \x1b[2J\x07 bell":           "evil \uFFFD[2J\uFFFD bell",
+		"rtl \u202eoverride":              "rtl \uFFFDoverride",
+		strings.Repeat("ab ", 100):        strings.TrimSpace(strings.Repeat("ab ", 6)) + " …",
 		"élan " + strings.Repeat("é", 30): "élan …",
 	} {
 		if got := Quote(in, 20); got != want {

@@ -116,10 +116,8 @@ func detectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "char-ngrams", Usage: "shingle by `N` characters instead of words", Category: "Detection"},
 		&cli.IntFlag{Name: "perms", Value: d.Perms, Usage: "hashes per document signature", Category: "Detection"},
 		&cli.StringFlag{Name: "hasher", Value: d.Hasher, Usage: "signature core: oph (fast) or minwise (go-minhash reference)", Category: "Detection"},
-		&cli.IntFlag{Name: "window", Value: d.Window, Usage: "passage window, in shingles", Category: "Passages"},
-		&cli.IntFlag{Name: "stride", Value: d.Stride, Usage: "step between passage windows, in shingles", Category: "Passages"},
-		&cli.IntFlag{Name: "passage-perms", Value: d.PassagePerms, Usage: "hashes per window signature", Category: "Passages"},
-		&cli.Float64Flag{Name: "passage-threshold", Value: d.PassageThreshold, Usage: "window Jaccard similarity that passage banding is tuned to", Category: "Passages"},
+		&cli.IntFlag{Name: "window", Value: d.Window, Usage: "passage window, in shingles: shared runs this long are always candidates", Category: "Passages"},
+		&cli.IntFlag{Name: "passage-hashes", Value: d.PassageHashes, Usage: "hash functions passage windows are min-hashed with", Category: "Passages"},
 		&cli.IntFlag{Name: "min-passage", Value: d.MinPassage, Usage: "least shingles, stock phrases aside, of a shared run", Category: "Passages"},
 		&cli.IntFlag{Name: "gap", Value: d.Gap, Usage: "most shingles between runs joined into one passage", Category: "Passages"},
 		&cli.Float64Flag{Name: "stock-fraction", Value: d.StockFraction, Usage: "share of documents from which a shingle is a stock phrase", Category: "Passages"},
@@ -146,9 +144,7 @@ func options(c *cli.Context) (detect.Options, error) {
 	o.Perms = c.Int("perms")
 	o.Hasher = c.String("hasher")
 	o.Window = c.Int("window")
-	o.Stride = c.Int("stride")
-	o.PassagePerms = c.Int("passage-perms")
-	o.PassageThreshold = c.Float64("passage-threshold")
+	o.PassageHashes = c.Int("passage-hashes")
 	o.MinPassage = c.Int("min-passage")
 	o.Gap = c.Int("gap")
 	o.StockFraction = c.Float64("stock-fraction")
@@ -247,8 +243,8 @@ func explain(w io.Writer, p detect.Params) {
 	fmt.Fprintf(w, "shingles: %s %d-grams, normalisation v%d, murmur3 seed %#x\n", p.Unit, p.K, p.NormVersion, shingle.Seed)
 	fmt.Fprintf(w, "documents: %s hasher, %d hashes (seed %#x), %v; a pair at Jaccard %.2f becomes a candidate with probability %.3f\n",
 		p.Hasher, p.Perms, p.Seed, p.Bands, p.Threshold, p.ProbAtThreshold)
-	fmt.Fprintf(w, "passages: windows of %d shingles every %d, %d hashes, %v; windows at Jaccard %.2f collide with probability %.3f\n",
-		p.Window, p.Stride, p.PassagePerms, p.PassageBands, p.PassageThreshold, p.ProbAtPassage)
+	fmt.Fprintf(w, "passages: every window of %d shingles min-hashed by %d hash functions (winnowing); documents sharing a run of %d shingles are always candidates, windows of Jaccard s with probability 1-(1-s)^%d\n",
+		p.Window, p.PassageHashes, p.Window, p.PassageHashes)
 	fmt.Fprintf(w, "evidence: runs of ≥ %d non-stock shingles joined across gaps of ≤ %d; stock phrases: shingles in ≥ %d documents\n",
 		p.MinPassage, p.Gap, p.StockMinDocs)
 	fmt.Fprintf(w, "decision: near-duplicate at Jaccard ≥ %.2f, reuse at score ≥ %.2f; reporting scores ≥ %.2f\n", p.Threshold, p.ReuseScore, p.MinScore)

@@ -88,7 +88,7 @@ func TestJSONContract(t *testing.T) {
 		t.Errorf("cluster %v", c)
 	}
 	params := r["params"].(map[string]any)
-	for _, k := range []string{"banding", "candidate_probability_at_threshold", "passage_banding"} {
+	for _, k := range []string{"banding", "candidate_probability_at_threshold", "window", "passage_hashes"} {
 		if _, ok := params[k]; !ok {
 			t.Errorf("params has no %q", k)
 		}

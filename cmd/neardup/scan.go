@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/urfave/cli/v2"
 
@@ -15,6 +16,7 @@ func scanCommand() *cli.Command {
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text, json or csv (pairs)", Category: "Output"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of stdout", Category: "Output"},
 		&cli.StringFlag{Name: "matrix", Usage: "write the similarity matrix as CSV to `FILE`", Category: "Output"},
+		&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
 		&cli.IntFlag{Name: "dense-max", Value: report.DefaultDenseMax, Usage: "largest corpus whose matrix is dense; above it, sparse triplets", Category: "Output"},
 	}, detectFlags()...)
 	return &cli.Command{
@@ -43,6 +45,15 @@ Examples:
 			o, err := options(c)
 			if err != nil {
 				return err
+			}
+			if p := c.String("cpuprofile"); p != "" {
+				f, err := os.Create(p)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
 			}
 			con := newConsole(c)
 			o.Progress = func(stage string, done, total int) { con.status("%s: %d/%d", stage, done, total) }
