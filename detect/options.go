@@ -76,7 +76,7 @@ func Defaults() Options {
 		Threshold:     0.5,
 		ReuseScore:    0.1,
 		MinScore:      -1,
-		Window:        8,
+		Window:        6,
 		PassageHashes: 1,
 		MinPassage:    1,
 		Gap:           6,
