@@ -112,9 +112,18 @@ type Cluster struct {
 	Source string `json:"source"`
 }
 
+// Stats count the work of a run.
+type Stats struct {
+	// Candidates is the number of document pairs verified exactly.
+	Candidates int `json:"candidates"`
+	// StockShingles is the number of distinct shingles found stock.
+	StockShingles int `json:"stock_shingles"`
+}
+
 // Result is the outcome of a run.
 type Result struct {
 	Params    Params     `json:"params"`
+	Stats     Stats      `json:"stats"`
 	Documents []Document `json:"documents"`
 	Pairs     []Pair     `json:"pairs"`
 	Clusters  []Cluster  `json:"clusters"`
@@ -150,7 +159,7 @@ func Run(ctx context.Context, docs []corpus.Doc, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Params: r.params, Pairs: pairs}
+	res := &Result{Params: r.params, Pairs: pairs, Stats: Stats{Candidates: len(cands), StockShingles: len(r.stock)}}
 	res.Documents = make([]Document, len(docs))
 	for i, d := range docs {
 		res.Documents[i] = Document{Doc: d, Tokens: r.feats[i].tokens, Shingles: len(r.feats[i].hashes)}
@@ -239,18 +248,30 @@ func (r *run) countStock() {
 	if len(r.docs) < min {
 		return
 	}
-	df := make(map[uint64]int32)
+	// Document frequency by sorting every document's distinct shingles:
+	// a run of equal hashes is as long as the number of documents.
+	total := 0
+	for i := range r.feats {
+		total += r.feats[i].seq.Distinct()
+	}
+	all := make([]lsh.Entry, 0, total)
 	var buf []uint64
 	for i := range r.feats {
 		buf = r.feats[i].seq.Hashes(buf[:0])
 		for _, h := range buf {
-			df[h]++
+			all = append(all, lsh.Entry{Key: h})
 		}
 	}
-	for h, n := range df {
-		if int(n) >= min {
-			r.stock[h] = true
+	lsh.SortEntries(all, make([]lsh.Entry, len(all)))
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j].Key == all[i].Key {
+			j++
 		}
+		if j-i >= min {
+			r.stock[all[i].Key] = true
+		}
+		i = j
 	}
 }
 

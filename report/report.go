@@ -33,11 +33,12 @@ func JSON(w io.Writer, r Report) error {
 	}
 	out := struct {
 		Params    detect.Params     `json:"params"`
+		Stats     detect.Stats      `json:"stats"`
 		Documents []detect.Document `json:"documents"`
 		Pairs     []detect.Pair     `json:"pairs"`
 		Clusters  []detect.Cluster  `json:"clusters"`
 		Warnings  []string          `json:"warnings"`
-	}{r.Params, nonNil(r.Documents), nonNil(r.Pairs), nonNil(r.Clusters), r.Warnings}
+	}{r.Params, r.Stats, nonNil(r.Documents), nonNil(r.Pairs), nonNil(r.Clusters), r.Warnings}
 	for i := range out.Pairs {
 		if out.Pairs[i].Passages == nil {
 			out.Pairs[i].Passages = []detect.Passage{}

@@ -239,7 +239,7 @@ func readAll(ctx context.Context, con *console, r *corpus.Reader, paths []string
 	return docs, err
 }
 
-func explain(w io.Writer, p detect.Params) {
+func explain(w io.Writer, p detect.Params, st detect.Stats) {
 	fmt.Fprintf(w, "shingles: %s %d-grams, normalisation v%d, murmur3 seed %#x\n", p.Unit, p.K, p.NormVersion, shingle.Seed)
 	fmt.Fprintf(w, "documents: %s hasher, %d hashes (seed %#x), %v; a pair at Jaccard %.2f becomes a candidate with probability %.3f\n",
 		p.Hasher, p.Perms, p.Seed, p.Bands, p.Threshold, p.ProbAtThreshold)
@@ -247,6 +247,7 @@ func explain(w io.Writer, p detect.Params) {
 		p.Window, p.PassageHashes, p.Window, p.PassageHashes)
 	fmt.Fprintf(w, "evidence: runs of ≥ %d non-stock shingles joined across gaps of ≤ %d; stock phrases: shingles in ≥ %d documents\n",
 		p.MinPassage, p.Gap, p.StockMinDocs)
+	fmt.Fprintf(w, "work: %d candidate pairs verified, %d stock shingles\n", st.Candidates, st.StockShingles)
 	fmt.Fprintf(w, "decision: near-duplicate at Jaccard ≥ %.2f, reuse at score ≥ %.2f; reporting scores ≥ %.2f\n", p.Threshold, p.ReuseScore, p.MinScore)
 }
 

@@ -62,7 +62,7 @@ Example:
 				return err
 			}
 			if c.Bool("explain") {
-				explain(c.App.ErrWriter, res.Params)
+				explain(c.App.ErrWriter, res.Params, res.Stats)
 			}
 			rep := report.Report{Result: res, Warnings: con.warnings}
 			if format == "json" {

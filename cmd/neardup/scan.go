@@ -70,7 +70,7 @@ Examples:
 				return err
 			}
 			if c.Bool("explain") {
-				explain(c.App.ErrWriter, res.Params)
+				explain(c.App.ErrWriter, res.Params, res.Stats)
 			}
 			rep := report.Report{Result: res, Warnings: con.warnings}
 			if m := c.String("matrix"); m != "" {
