@@ -35,7 +35,20 @@ func golden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run go test ./cmd/neardup -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("output differs from %s (if the change is right, rerun with -update and review the diff):\n%s", path, got)
+		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		for i := range max(len(gl), len(wl)) {
+			g, w := "", ""
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Errorf("output differs from %s at line %d (if the change is right, rerun with -update and review the diff):\ngot:  %s\nwant: %s", path, i+1, g, w)
+				break
+			}
+		}
 	}
 }
 
