@@ -48,12 +48,16 @@ type Options struct {
 	// Gap is the most shingles between two runs, on both sides, for them
 	// to join into one passage.
 	Gap int
-	// StockFraction and StockMinDocs define stock phrases: a shingle found
-	// in at least max(StockMinDocs, StockFraction·N) of N documents. The
-	// floor keeps small corpora sane: in five documents, text that three
-	// share is more likely one wire story than a stock phrase.
+	// StockFraction, StockMinDocs and StockMaxDocs define stock phrases:
+	// a shingle found in at least
+	// max(StockMinDocs, min(StockFraction·N, StockMaxDocs)) of N documents.
+	// The floor keeps small corpora sane: in five documents, text that
+	// three share is more likely one wire story than a stock phrase. The
+	// cap makes a line that hundreds of articles carry (an agency
+	// sign-off, a copyright notice) boilerplate however large the corpus.
 	StockFraction float64
 	StockMinDocs  int
+	StockMaxDocs  int
 
 	// Exhaustive verifies every pair of documents instead of the LSH
 	// candidates: exact, quadratic, for small corpora and for testing LSH.
@@ -82,6 +86,7 @@ func Defaults() Options {
 		Gap:           6,
 		StockFraction: 0.1,
 		StockMinDocs:  5,
+		StockMaxDocs:  100,
 	}
 }
 
@@ -167,5 +172,5 @@ func (o *Options) Params(n int) Params {
 
 // stockMin is the document frequency from which a shingle is stock.
 func (o *Options) stockMin(n int) int {
-	return max(o.StockMinDocs, int(math.Ceil(o.StockFraction*float64(n))))
+	return max(o.StockMinDocs, min(int(math.Ceil(o.StockFraction*float64(n))), o.StockMaxDocs))
 }

@@ -10,8 +10,9 @@
 // (a changed word, an inserted clause) are joined into one passage.
 //
 // Shingles that a caller marks as stock (for example, phrases common to a
-// large share of a corpus) may continue a run but never count towards its
-// length, so a run made only of stock phrases is never evidence.
+// large share of a corpus) may continue a run but never start or end one,
+// and never count towards its weight, so a run made only of stock phrases
+// is never evidence.
 package passage
 
 import (
@@ -183,14 +184,23 @@ func (m *Matcher) findRuns() {
 		for e < len(m.matches) && m.matches[e].j-m.matches[e].i == m.matches[s].j-m.matches[s].i && m.matches[e].i == m.matches[e-1].i+1 {
 			e++
 		}
+		// Stock shingles may continue a run but not start or end one: a
+		// boilerplate line after one word of real text is not a passage.
+		f, l := s, e
+		for f < l && m.matches[f].stock {
+			f++
+		}
+		for l > f && m.matches[l-1].stock {
+			l--
+		}
 		w := 0
-		for _, mt := range m.matches[s:e] {
+		for _, mt := range m.matches[f:l] {
 			if !mt.stock {
 				w++
 			}
 		}
 		if w > 0 {
-			m.runs = append(m.runs, Run{A: int(m.matches[s].i), B: int(m.matches[s].j), Len: e - s, Weight: w})
+			m.runs = append(m.runs, Run{A: int(m.matches[f].i), B: int(m.matches[f].j), Len: l - f, Weight: w})
 		}
 		s = e
 	}

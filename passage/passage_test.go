@@ -45,6 +45,8 @@ func TestCompare(t *testing.T) {
 			"7 [{0 1 5 6 2}]"},
 		{"stock inside a run", cat(rng(1, 4), rng(900, 903), rng(4, 7)), cat(rng(1, 4), rng(900, 903), rng(4, 7)), Options{Stock: stock},
 			"9 [{0 8 0 8 6}]"},
+		{"stock does not end a run", cat(rng(50, 60), rng(1, 3), rng(900, 906)), cat(rng(1, 3), rng(900, 906), rng(70, 80)), Options{Stock: stock},
+			"8 [{10 11 0 1 2}]"},
 		{"repeated text tiles once", cat(rng(1, 6), rng(1, 6)), rng(1, 6), Options{}, "5 [{0 4 0 4 5}]"},
 		{"over-repeated shingle is stock", []uint64{7, 7, 7, 7, 7, 7, 7, 7, 7}, []uint64{7, 7, 7, 7, 7, 7, 7, 7, 7}, Options{MaxRepeat: 10}, "1 []"},
 	}

@@ -122,6 +122,7 @@ func detectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "gap", Value: d.Gap, Usage: "most shingles between runs joined into one passage", Category: "Passages"},
 		&cli.Float64Flag{Name: "stock-fraction", Value: d.StockFraction, Usage: "share of documents from which a shingle is a stock phrase", Category: "Passages"},
 		&cli.IntFlag{Name: "stock-min-docs", Value: d.StockMinDocs, Usage: "least documents from which a shingle is a stock phrase", Category: "Passages"},
+		&cli.IntFlag{Name: "stock-max-docs", Value: d.StockMaxDocs, Usage: "documents from which a shingle is a stock phrase whatever the corpus size", Category: "Passages"},
 		&cli.BoolFlag{Name: "exhaustive", Usage: "verify every pair instead of LSH candidates (small corpora)", Category: "Detection"},
 		&cli.IntFlag{Name: "workers", Usage: "goroutines (default: one per CPU)", Category: "Detection"},
 		&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSON field of a document's id", Category: "Input"},
@@ -149,6 +150,7 @@ func options(c *cli.Context) (detect.Options, error) {
 	o.Gap = c.Int("gap")
 	o.StockFraction = c.Float64("stock-fraction")
 	o.StockMinDocs = c.Int("stock-min-docs")
+	o.StockMaxDocs = c.Int("stock-max-docs")
 	o.Exhaustive = c.Bool("exhaustive")
 	o.Workers = c.Int("workers")
 	if err := o.Check(); err != nil {
