@@ -15,6 +15,7 @@ func scanCommand() *cli.Command {
 	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text, json or csv (pairs)", Category: "Output"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of stdout", Category: "Output"},
+		&cli.StringFlag{Name: "html", Usage: "write a self-contained HTML report (heatmap, clusters, side-by-side passages) to `FILE`", Category: "Output"},
 		&cli.StringFlag{Name: "matrix", Usage: "write the similarity matrix as CSV to `FILE`", Category: "Output"},
 		&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
 		&cli.IntFlag{Name: "dense-max", Value: report.DefaultDenseMax, Usage: "largest corpus whose matrix is dense; above it, sparse triplets", Category: "Output"},
@@ -30,6 +31,7 @@ near-duplicate and reuse pairs, their clusters and the shared passages.
 Examples:
    neardup scan testdata/seeds
    neardup scan --format json -o out.json articles/
+   neardup scan --html report.html articles/         # open report.html in a browser
    neardup scan --id-field doc_id --text-field body wire.jsonl.gz
    neardup scan --min-score 0 --exhaustive small-set/   # every pair's score`,
 		Flags:        flags,
@@ -75,6 +77,13 @@ Examples:
 			rep := report.Report{Result: res, Warnings: con.warnings}
 			if m := c.String("matrix"); m != "" {
 				if err := writeFile(m, func(f *os.File) error { return report.Matrix(f, rep, c.Int("dense-max")) }); err != nil {
+					return err
+				}
+			}
+			if h := c.String("html"); h != "" {
+				if err := writeFile(h, func(f *os.File) error {
+					return report.HTML(f, rep, func(i int) string { return res.Documents[i].Text })
+				}); err != nil {
 					return err
 				}
 			}

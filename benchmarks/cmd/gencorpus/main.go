@@ -241,7 +241,7 @@ func main() {
 		if rng.Float64() < *boilerRate {
 			text += "\n\n" + boilerplate[rng.IntN(len(boilerplate))]
 		}
-		enc.Encode(map[string]string{"id": id, "text": text, "date": fmt.Sprintf("2024-12-%02d", 1+i*28 / *n), "source": fmt.Sprintf("outlet-%d", rng.IntN(50))})
+		enc.Encode(map[string]string{"id": id, "text": text, "date": fmt.Sprintf("2024-12-%02d", 1 + i*28 / *n), "source": fmt.Sprintf("outlet-%d", rng.IntN(50))})
 	}
 	sources := make([]string, 0, len(takers))
 	for src := range takers {

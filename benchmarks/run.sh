@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Corpus-scale runs: neardup against the ekzhu/minhash-lsh peer and wc -w
+# on Reuters-21578, then generated corpora of growing size with planted
+# syndication, scored by neardup eval. Prints Markdown tables.
+#
+#   bash benchmarks/run.sh [sizes...]     (default sizes: 10000 100000)
+#
+# Needs ../shared beside the repository. Writes work files to $WORK
+# (default: a temporary directory).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+shared=${SHARED:-$root/../shared}
+work=${WORK:-$(mktemp -d)}
+runs=${RUNS:-5}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
+
+(cd "$root" && go build -o "$work/neardup" ./cmd/neardup)
+(cd "$here" && go build -o "$work/ekzhuscan" ./cmd/ekzhuscan && go build -o "$work/gencorpus" ./cmd/gencorpus && go build -o "$work/harness" ./cmd/harness)
+
+reuters=$shared/corpora/reuters21578/docs.jsonl
+echo "Reuters-21578 ($(du -h "$reuters" | cut -f1)), $(nproc) cores, $(date -u +%F), median of $runs runs"
+echo
+echo "| program | median s | min s | max s | peak RSS MiB |"
+echo "|---|---|---|---|---|"
+"$work/harness" -runs "$runs" -label "wc -w (floor)" -- wc -w "$reuters"
+"$work/harness" -runs "$runs" -label "ekzhu/minhash-lsh program (documents only)" -- "$work/ekzhuscan" -id-field doc_id "$reuters"
+"$work/harness" -runs "$runs" -label "neardup scan --format csv" -- "$work/neardup" scan -q --id-field doc_id --format csv -o /dev/null "$reuters"
+"$work/harness" -runs "$runs" -label "neardup scan --format json" -- "$work/neardup" scan -q --id-field doc_id --format json -o /dev/null "$reuters"
+
+echo
+echo "Generated corpora (gencorpus, vocabulary and lengths of Reuters; 2% copies, 2% shared paragraphs, 20% boilerplate)"
+echo
+echo "| articles | MB | median s | peak RSS MiB | planted pairs | recall copies | recall paragraphs | precision |"
+echo "|---|---|---|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  c=$work/gen$n.jsonl t=$work/gen$n.tsv
+  "$work/gencorpus" -n "$n" -vocab "$reuters" -o "$c" -truth "$t" 2>/dev/null
+  row=$("$work/harness" -runs "${GEN_RUNS:-3}" -label x -- "$work/neardup" scan -q --format json -o "$work/gen$n.json" "$c")
+  med=$(echo "$row" | cut -d'|' -f3) rss=$(echo "$row" | cut -d'|' -f6)
+  ev=$("$work/neardup" eval --truth "$t" --class-column kind --complete --format json "$work/gen$n.json")
+  python3 - "$n" "$(du -m "$c" | cut -f1)" "$med" "$rss" "$ev" <<'PY'
+import json, sys
+n, mb, med, rss, ev = sys.argv[1:]
+m = json.loads(ev)
+rate = {c["class"]: c["rate"] for c in m["by_class"]}
+print(f"| {n} | {mb} | {med.strip()} | {rss.strip()} | {m['positives']} | {rate.get('copy', 0):.4f} | {rate.get('paragraphs', 0):.4f} | {m['precision']:.4f} |")
+PY
+done
