@@ -160,7 +160,7 @@ type Params struct {
 // Params derives the banding and the other run parameters for a corpus of
 // n documents.
 func (o *Options) Params(n int) Params {
-	db := lsh.Optimal(o.Threshold, o.Perms, 0.5, 0.5)
+	db := o.banding()
 	return Params{
 		Unit: o.Shingle.Unit.String(), K: o.Shingle.K, Hasher: o.Hasher, Perms: o.Perms, Seed: o.Seed,
 		NormVersion: shingle.Version, Threshold: o.Threshold, Bands: db, ProbAtThreshold: db.Probability(o.Threshold),
@@ -169,6 +169,13 @@ func (o *Options) Params(n int) Params {
 		StockMinDocs: o.stockMin(n), Exhaustive: o.Exhaustive,
 	}
 }
+
+// banding is the document banding for the threshold.
+func (o *Options) banding() lsh.Params { return lsh.Optimal(o.Threshold, o.Perms, 0.5, 0.5) }
+
+// StockCutoff is the document frequency from which a shingle is stock in
+// a corpus of n documents.
+func (o *Options) StockCutoff(n int) int { return o.stockMin(n) }
 
 // stockMin is the document frequency from which a shingle is stock.
 func (o *Options) stockMin(n int) int {

@@ -211,3 +211,19 @@ func BenchmarkSortEntries(b *testing.B) {
 		SortEntries(work, scratch)
 	}
 }
+
+func TestSortKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 3))
+	for _, n := range []int{0, 10, 300, 70000} {
+		k := make([]uint64, n)
+		for i := range k {
+			k[i] = rng.Uint64() >> uint(rng.IntN(64))
+		}
+		want := slices.Clone(k)
+		slices.Sort(want)
+		SortKeys(k, make([]uint64, n))
+		if !slices.Equal(k, want) {
+			t.Fatalf("n=%d: not sorted", n)
+		}
+	}
+}

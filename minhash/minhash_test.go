@@ -185,7 +185,7 @@ func winnowNaive(hashes []uint64, w int, seed uint64) []uint64 {
 			}
 		}
 		if best != last {
-			out = append(out, mix(hashes[best]^seed))
+			out = append(out, hashes[best])
 			last = best
 		}
 	}

@@ -2,10 +2,10 @@ package minhash
 
 // Winnow appends to dst the fingerprints of a sequence of hashes by
 // winnowing (Schleimer, Wilkerson & Aiken, "Winnowing: Local Algorithms
-// for Document Fingerprinting", SIGMOD 2003): every window of w
-// consecutive values, after a seeded mix, is min-hashed, and each minimum
-// is kept once for the run of windows that select it. A sequence shorter
-// than w is one window.
+// for Document Fingerprinting", SIGMOD 2003): in every window of w
+// consecutive values the one whose seeded mix is least is selected, and
+// each selected value is appended once, as it is (unmixed), for the run
+// of windows that select it. A sequence shorter than w is one window.
 //
 // A window's minimum is its one-value MinHash signature, so two windows
 // select the same fingerprint with probability equal to their Jaccard
@@ -25,7 +25,8 @@ type Winnower struct {
 }
 
 type slot struct {
-	v   uint64
+	v   uint64 // mixed: the order of selection
+	raw uint64 // as given: the fingerprint
 	pos int
 }
 
@@ -45,13 +46,13 @@ func (wn *Winnower) Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 		if head > len(q) {
 			head = len(q)
 		}
-		q = append(q, slot{v, i})
+		q = append(q, slot{v, h, i})
 		if q[head].pos <= i-w {
 			head++
 		}
 		if i >= w-1 && q[head].pos != last {
 			last = q[head].pos
-			dst = append(dst, q[head].v)
+			dst = append(dst, q[head].raw)
 		}
 		if head > 64 && head*2 > len(q) { // keep the deque compact
 			n := copy(q, q[head:])
@@ -59,7 +60,7 @@ func (wn *Winnower) Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 		}
 	}
 	if len(hashes) > 0 && len(hashes) < w {
-		dst = append(dst, q[head].v)
+		dst = append(dst, q[head].raw)
 	}
 	wn.q = q
 	return dst

@@ -1,0 +1,95 @@
+package detect
+
+import (
+	"slices"
+
+	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/minhash"
+	"github.com/neardup/neardup/passage"
+	"github.com/neardup/neardup/shingle"
+	"github.com/spaolacci/murmur3"
+)
+
+// Features are what detection needs of one document: its shingle hashes
+// for exact verification and the keys it is filed under to find
+// candidates. They depend on the document's text and the Options alone,
+// never on the rest of the corpus, so an index can store them.
+type Features struct {
+	// Tokens counts the document's tokens.
+	Tokens int
+	// Hashes are the shingle hashes in text order.
+	Hashes []uint64
+	// Norm is a 128-bit hash of the normalised text: equal for duplicates.
+	Norm [2]uint64
+	// Bands are the document's LSH band keys, one a band, each salted by
+	// its band so that all keys share one table.
+	Bands []uint64
+	// Prints are the passage fingerprints: the shingle hashes that
+	// winnowing selects, sorted and distinct. Those that are stock in a
+	// corpus are ignored there.
+	Prints []uint64
+}
+
+// Extractor computes Features. Create one with NewExtractor; an
+// Extractor reuses its memory and is not safe for concurrent use.
+type Extractor struct {
+	o      Options
+	signer minhash.Signer
+	bands  lsh.Params
+	text   shingle.Text
+	wn     minhash.Winnower
+	sig    []uint32
+}
+
+// NewExtractor returns an Extractor for o, or o's first error.
+func NewExtractor(o Options) (*Extractor, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	return &Extractor{o: o, signer: o.signer(o.Perms), bands: o.banding()}, nil
+}
+
+// Extract returns the features of text. The returned slices are new: the
+// caller owns them.
+func (e *Extractor) Extract(text string) Features {
+	e.text.Tokenize(text)
+	f := Features{Tokens: e.text.Len()}
+	f.Hashes = e.o.Shingle.Shingles(nil, &e.text)
+	f.Norm[0], f.Norm[1] = murmur3.Sum128WithSeed(e.text.Norm, 0x64757073) // "dups"
+	if len(f.Hashes) == 0 {
+		return f
+	}
+	e.sig = e.signer.Sign(e.sig[:0], f.Hashes)
+	f.Bands = lsh.Keys(make([]uint64, 0, e.bands.Bands), e.bands, e.sig)
+	for b := range f.Bands {
+		f.Bands[b] ^= bandSalt(b)
+	}
+	for p := 0; p < e.o.PassageHashes; p++ {
+		f.Prints = e.wn.Winnow(f.Prints, f.Hashes, e.o.Window, e.o.Seed+uint64(p)*0x9e3779b97f4a7c15)
+	}
+	slices.Sort(f.Prints)
+	f.Prints = slices.Clip(slices.Compact(f.Prints))
+	return f
+}
+
+// bandSalt keeps the band keys of different bands apart in one table.
+func bandSalt(b int) uint64 { return (uint64(b) + 1) * 0xd6e8feb86659fd93 }
+
+// Verify compares two documents exactly: their figures, kind and shared
+// passages with evidence text. textA and textB are the texts fa and fb
+// were extracted from; stock reports the stock shingles of the corpus the
+// documents belong to (nil: none). The pair's A, B, I and J are left for
+// the caller.
+func Verify(o Options, fa, fb *Features, textA, textB string, stock func(uint64) bool) Pair {
+	var m passage.Matcher
+	p := verify(&m, fa, fb, passage.NewSeq(fa.Hashes), passage.NewSeq(fb.Hashes), &o, stock)
+	var ta, tb shingle.Text
+	ta.Tokenize(textA)
+	tb.Tokenize(textB)
+	addEvidence(&p, o.Shingle, &ta, &tb, textA, textB)
+	return p
+}
+
+// Decided reports whether p is reported by default: a duplicate, a
+// near-duplicate or reuse.
+func (p *Pair) Decided() bool { return p.Kind != Candidate }

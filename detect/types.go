@@ -1,0 +1,101 @@
+package detect
+
+import "github.com/neardup/neardup/corpus"
+
+// Kinds of pairs.
+const (
+	// Duplicate pairs have the same normalised text.
+	Duplicate = "duplicate"
+	// NearDuplicate pairs have whole-document Jaccard similarity at or
+	// above the threshold.
+	NearDuplicate = "near-duplicate"
+	// Reuse pairs share passages that make up a score at or above the
+	// reuse score.
+	Reuse = "reuse"
+	// Candidate pairs were verified but fall below every decision; they
+	// are reported only when MinScore is below ReuseScore, and only if
+	// they share a shingle.
+	Candidate = "candidate"
+)
+
+// Document is a document of the corpus with its figures.
+type Document struct {
+	corpus.Doc
+	// Tokens and Shingles count the document's tokens and shingles.
+	Tokens   int `json:"tokens"`
+	Shingles int `json:"shingles"`
+}
+
+// Span is a byte range [Start, End) of a document's text.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Passage is a passage two documents share.
+type Passage struct {
+	// A and B are the passage's byte ranges in the pair's documents.
+	A Span `json:"a"`
+	B Span `json:"b"`
+	// Words is the length of the passage in A, in tokens.
+	Words int `json:"words"`
+	// Text and TextB are the passage as it stands in A and in B.
+	Text  string `json:"text"`
+	TextB string `json:"text_b"`
+}
+
+// Pair is a verified pair of documents. A precedes B in document order.
+type Pair struct {
+	A string `json:"a"`
+	B string `json:"b"`
+	// Kind is Duplicate, NearDuplicate, Reuse or Candidate.
+	Kind string `json:"kind"`
+	// Score is the figure the decision is made on: the largest of the
+	// Jaccard similarity and the two coverages.
+	Score float64 `json:"score"`
+	// Jaccard is |A∩B|/|A∪B| over the documents' shingle sets.
+	Jaccard float64 `json:"jaccard"`
+	// ContainmentA is |A∩B|/|A|, the share of A's shingles found in B;
+	// ContainmentB likewise for B.
+	ContainmentA float64 `json:"containment_a"`
+	ContainmentB float64 `json:"containment_b"`
+	// CoverageA is the share of A's tokens inside shared passages;
+	// CoverageB likewise for B.
+	CoverageA float64 `json:"coverage_a"`
+	CoverageB float64 `json:"coverage_b"`
+	// Shared is the number of distinct shingles the documents share.
+	Shared int `json:"shared_shingles"`
+	// Passages are the shared passages in order of their place in A.
+	Passages []Passage `json:"passages"`
+
+	// I and J are the indexes of A and B in Result.Documents.
+	I int `json:"-"`
+	J int `json:"-"`
+}
+
+// Cluster is a connected component of the reported pairs, Candidate pairs
+// aside.
+type Cluster struct {
+	ID      int      `json:"id"`
+	Members []string `json:"members"`
+	// Source is the probable origin: the member whose shingles are most
+	// contained in the others', ties going to the earliest date.
+	Source string `json:"source"`
+}
+
+// Stats count the work of a run.
+type Stats struct {
+	// Candidates is the number of document pairs verified exactly.
+	Candidates int `json:"candidates"`
+	// StockShingles is the number of distinct shingles found stock.
+	StockShingles int `json:"stock_shingles"`
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Params    Params     `json:"params"`
+	Stats     Stats      `json:"stats"`
+	Documents []Document `json:"documents"`
+	Pairs     []Pair     `json:"pairs"`
+	Clusters  []Cluster  `json:"clusters"`
+}
