@@ -90,6 +90,12 @@ func Verify(o Options, fa, fb *Features, textA, textB string, stock func(uint64)
 	return p
 }
 
+// Reported reports whether a verified pair is reported when the least
+// reported score is minScore (Params.MinScore): duplicates and
+// near-duplicates always are, other pairs that share text when their
+// score reaches minScore.
+func (p *Pair) Reported(minScore float64) bool { return reported(p, minScore) }
+
 // Decided reports whether p is reported by default: a duplicate, a
 // near-duplicate or reuse.
 func (p *Pair) Decided() bool { return p.Kind != Candidate }

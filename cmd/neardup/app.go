@@ -101,7 +101,7 @@ Examples:
 			}
 			return cli.ShowAppHelp(c)
 		},
-		Commands: []*cli.Command{scanCommand(), compareCommand(), evalCommand()},
+		Commands: []*cli.Command{scanCommand(), compareCommand(), checkCommand(), indexCommand(), evalCommand()},
 	}
 }
 
@@ -266,7 +266,7 @@ func output(c *cli.Context) (io.Writer, func() error, error) {
 	return f, f.Close, nil
 }
 
-func write(w io.Writer, format string, r report.Report) error {
+func writeReport(w io.Writer, format string, r report.Report) error {
 	switch format {
 	case "json":
 		return report.JSON(w, r)

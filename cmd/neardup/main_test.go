@@ -205,3 +205,42 @@ func TestEval(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}
 }
+
+func TestIndexCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "seeds.idx")
+	entries, _ := os.ReadDir(seeds)
+	var files []string
+	for _, e := range entries {
+		files = append(files, filepath.Join(seeds, e.Name()))
+	}
+	if code, _, errs := neardup(t, "index", "add", "-q", "--db", db, files[0], files[1], files[2]); code != 0 {
+		t.Fatal(errs)
+	}
+	// 003 matches 000 in the index: --fail-on-match exits 1.
+	code, out, _ := neardup(t, "check", "-q", "--db", db, "--fail-on-match", "--format", "csv", files[3])
+	if code != 1 || !strings.Contains(out, "000_a86943d9168e89d9.txt,003_c20ac59b2d2f44c9.txt,reuse") {
+		t.Errorf("check 003: exit %d\n%s", code, out)
+	}
+	// 004 matches nothing.
+	if code, _, errs := neardup(t, "check", "-q", "--db", db, "--fail-on-match", files[4]); code != 0 {
+		t.Errorf("check 004: exit %d: %s", code, errs)
+	}
+	// Other parameters: a clear error saying how to rebuild.
+	code, _, errs := neardup(t, "check", "-q", "--db", db, "-k", "7", files[4])
+	if code != 2 || !strings.Contains(errs, "rebuild") {
+		t.Errorf("k=7 against a k=5 index: exit %d: %s", code, errs)
+	}
+	code, out, _ = neardup(t, "index", "stats", "--db", db)
+	if code != 0 || !strings.Contains(out, "documents: 3") {
+		t.Errorf("stats: %s", out)
+	}
+	if code, out, _ := neardup(t, "index", "remove", "--db", db, "000_a86943d9168e89d9.txt"); code != 0 || !strings.Contains(out, "removed 1 of 1") {
+		t.Errorf("remove: %s", out)
+	}
+	if code, _, _ := neardup(t, "check", "-q", "--db", db, "--fail-on-match", files[3]); code != 0 {
+		t.Error("a removed document still matched")
+	}
+	if code, _, errs := neardup(t, "check", "--db", filepath.Join(t.TempDir(), "none.idx"), files[3]); code != 2 || !strings.Contains(errs, "no index there") {
+		t.Errorf("missing index: exit %d: %s", code, errs)
+	}
+}

@@ -91,7 +91,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if err := write(w, format, rep); err != nil {
+			if err := writeReport(w, format, rep); err != nil {
 				closeOut()
 				return err
 			}

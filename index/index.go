@@ -1,0 +1,279 @@
+// Package index keeps documents in a persistent store so that new ones
+// can be checked against everything seen before without re-reading an
+// archive: the nightly half of neardup.
+//
+// For each document the store keeps its metadata, its normalised-text
+// hash and its text (compressed, for exact verification and evidence),
+// and files it under its keys: document band keys, passage fingerprints
+// and its normalised-text hash (package detect). Document frequencies of
+// shingles, which decide the stock phrases, are kept in a count-min
+// sketch (Cormode & Muthukrishnan, "An Improved Data Stream Summary: The
+// Count-Min Sketch and its Applications", J. Algorithms 2005) of
+// SketchDepth rows of SketchWidth counters: it never undercounts, and at
+// the frequencies that decide stock phrases its overcount is nil in
+// practice, so an index finds what a batch scan of the same documents
+// finds.
+//
+// Two Stores are provided: Bolt, one file through go.etcd.io/bbolt, and
+// Redis, shared by several processes.
+package index
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"slices"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/detect"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Sketch dimensions: SketchDepth rows of SketchWidth 32-bit counters.
+const (
+	SketchDepth = 4
+	SketchBits  = 20
+	SketchWidth = 1 << SketchBits
+)
+
+// FormatVersion names the layout of stored records and keys.
+const FormatVersion = 1
+
+// Store is where an Index keeps its data. Implementations must make Apply
+// atomic: after a crash a store holds each batch wholly or not at all.
+type Store interface {
+	// Meta returns the stored parameters, or nil for a new store.
+	Meta() ([]byte, error)
+	// Records returns the encoded records of ids, nil where absent.
+	Records(ids []string) ([][]byte, error)
+	// Postings returns, for each key, the ids filed under it.
+	Postings(keys []uint64) ([][]string, error)
+	// Sketch returns all SketchDepth·SketchWidth counters, row by row.
+	Sketch() ([]uint32, error)
+	// Len returns the number of documents.
+	Len() (int, error)
+	// Scan calls fn for every record, in no particular order.
+	Scan(fn func(id string, rec []byte) error) error
+	// Apply writes a batch atomically.
+	Apply(b *Batch) error
+	// Close releases the store.
+	Close() error
+}
+
+// Batch is one atomic change to a store.
+type Batch struct {
+	// Meta, if not nil, replaces the stored parameters.
+	Meta []byte
+	// Put adds or replaces documents, filing each under its keys.
+	Put []Entry
+	// Delete removes documents and unfiles them from their keys.
+	Delete []Entry
+	// Cells are changes to sketch counters, by cell index.
+	Cells map[uint32]int32
+}
+
+// Entry is one document in a Batch.
+type Entry struct {
+	ID     string
+	Record []byte
+	Keys   []uint64
+}
+
+// Params are what an index was built with. Opening it with others is an
+// error: its stored keys would not match.
+type Params struct {
+	Format      int     `json:"format"`
+	NormVersion int     `json:"normalisation_version"`
+	Unit        string  `json:"unit"`
+	K           int     `json:"k"`
+	Hasher      string  `json:"hasher"`
+	Perms       int     `json:"perms"`
+	Seed        uint64  `json:"seed"`
+	Threshold   float64 `json:"threshold"`
+	Bands       int     `json:"bands"`
+	Rows        int     `json:"rows"`
+	Window      int     `json:"window"`
+	Prints      int     `json:"passage_hashes"`
+	SketchDepth int     `json:"sketch_depth"`
+	SketchBits  int     `json:"sketch_bits"`
+}
+
+func paramsOf(o detect.Options) Params {
+	p := o.Params(0)
+	return Params{Format: FormatVersion, NormVersion: shingle.Version, Unit: p.Unit, K: p.K, Hasher: p.Hasher,
+		Perms: p.Perms, Seed: p.Seed, Threshold: p.Threshold, Bands: p.Bands.Bands, Rows: p.Bands.Rows,
+		Window: p.Window, Prints: p.PassageHashes, SketchDepth: SketchDepth, SketchBits: SketchBits}
+}
+
+// ErrParams is wrapped by Open's error when the index was built with
+// other parameters.
+var ErrParams = errors.New("index built with other parameters")
+
+// Index is a document index on a Store. It is not safe for concurrent
+// use; several processes may share a Redis store.
+type Index struct {
+	store  Store
+	o      detect.Options
+	params Params
+	ex     *detect.Extractor
+}
+
+// Open opens an index on store with the detection options o, recording
+// o's parameters in a new store and checking them against an old one.
+func Open(store Store, o detect.Options) (*Index, error) {
+	ex, err := detect.NewExtractor(o)
+	if err != nil {
+		return nil, err
+	}
+	x := &Index{store: store, o: o, params: paramsOf(o), ex: ex}
+	meta, err := store.Meta()
+	if err != nil {
+		return nil, err
+	}
+	want, _ := json.Marshal(x.params)
+	if meta == nil {
+		if err := store.Apply(&Batch{Meta: want}); err != nil {
+			return nil, err
+		}
+		return x, nil
+	}
+	var have Params
+	if err := json.Unmarshal(meta, &have); err != nil {
+		return nil, fmt.Errorf("reading index parameters: %w", err)
+	}
+	if have != x.params {
+		return nil, fmt.Errorf("%w:\n  index: %s\n  asked: %s\nopen it with the options it was built with, or rebuild it: index the documents again into a new --db",
+			ErrParams, describe(have), describe(x.params))
+	}
+	return x, nil
+}
+
+func describe(p Params) string {
+	return fmt.Sprintf("%s %d-shingles, %s %d hashes (seed %#x), threshold %v (%d×%d bands), window %d×%d, normalisation v%d, format %d",
+		p.Unit, p.K, p.Hasher, p.Perms, p.Seed, p.Threshold, p.Bands, p.Rows, p.Window, p.Prints, p.NormVersion, p.Format)
+}
+
+// Params returns the index's parameters.
+func (x *Index) Params() Params { return x.params }
+
+// record is what the store keeps of a document.
+type record struct {
+	Doc      corpus.Doc `json:"doc"` // Text left out
+	Norm     [2]uint64  `json:"norm"`
+	TextHash uint64     `json:"text_hash"`
+	Tokens   int        `json:"tokens"`
+	Shingles int        `json:"shingles"`
+	Text     []byte     `json:"text"` // DEFLATE
+}
+
+func encodeRecord(d corpus.Doc, f *detect.Features) ([]byte, error) {
+	var zb bytes.Buffer
+	zw, _ := flate.NewWriter(&zb, flate.BestSpeed)
+	io.WriteString(zw, d.Text)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	meta := d
+	meta.Text = ""
+	return json.Marshal(record{Doc: meta, Norm: f.Norm, TextHash: textHash(d.Text), Tokens: f.Tokens, Shingles: len(f.Hashes), Text: zb.Bytes()})
+}
+
+func decodeRecord(b []byte) (record, string, error) {
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, "", err
+	}
+	text, err := io.ReadAll(flate.NewReader(bytes.NewReader(r.Text)))
+	return r, string(text), err
+}
+
+func textHash(s string) uint64 {
+	h := fnv.New64a()
+	io.WriteString(h, s)
+	return h.Sum64()
+}
+
+// normKey files a document under its normalised text, so that
+// duplicates, even too short to shingle, find each other.
+func normKey(f *detect.Features) uint64 { return f.Norm[0] ^ 0x6e6f726d6b657921 }
+
+// keys are all the keys a document is filed under. Fingerprints are
+// filed whether stock or not: stock changes as the index grows, and is
+// judged when looking up.
+func keys(f *detect.Features) []uint64 {
+	if f.Tokens == 0 {
+		return nil
+	}
+	k := make([]uint64, 0, 1+len(f.Bands)+len(f.Prints))
+	k = append(k, normKey(f))
+	k = append(k, f.Bands...)
+	k = append(k, f.Prints...)
+	slices.Sort(k)
+	return slices.Compact(k)
+}
+
+// sketchCells appends the sketch cells of shingle h, one a row.
+func sketchCells(dst []uint32, h uint64) []uint32 {
+	for r := 0; r < SketchDepth; r++ {
+		x := h ^ (uint64(r)+1)*0x9e3779b97f4a7c15
+		x ^= x >> 31
+		x *= 0xd6e8feb86659fd93
+		x ^= x >> 32
+		dst = append(dst, uint32(r)*SketchWidth+uint32(x>>(64-SketchBits)))
+	}
+	return dst
+}
+
+// countShingles adds delta to the sketch cells of f's distinct shingles.
+func countShingles(cells map[uint32]int32, f *detect.Features, delta int32) {
+	d := slices.Clone(f.Hashes)
+	slices.Sort(d)
+	var buf []uint32
+	for _, h := range slices.Compact(d) {
+		buf = sketchCells(buf[:0], h)
+		for _, c := range buf {
+			cells[c] += delta
+		}
+	}
+}
+
+// stockTest returns the stock test of an index of n documents whose
+// sketch is counters.
+func (x *Index) stockTest(counters []uint32, n int) func(uint64) bool {
+	cutoff := uint32(x.o.StockCutoff(n))
+	if n < int(cutoff) {
+		return func(uint64) bool { return false }
+	}
+	return func(h uint64) bool {
+		var buf [SketchDepth]uint32
+		for _, c := range sketchCells(buf[:0], h) {
+			if counters[c] < cutoff {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// Stats describe an index.
+type Stats struct {
+	Documents int    `json:"documents"`
+	Params    Params `json:"params"`
+}
+
+// Stats returns the index's figures.
+func (x *Index) Stats() (Stats, error) {
+	n, err := x.store.Len()
+	return Stats{Documents: n, Params: x.params}, err
+}
+
+// Close closes the store.
+func (x *Index) Close() error { return x.store.Close() }
+
+// le64 encodes a key for stores that keep bytes.
+func le64(k uint64) []byte { return binary.BigEndian.AppendUint64(nil, k) }

@@ -1,0 +1,294 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/detect"
+	"github.com/neardup/neardup/internal/redistest"
+)
+
+func seeds(t testing.TB) []corpus.Doc {
+	t.Helper()
+	var docs []corpus.Doc
+	if err := (&corpus.Reader{}).Walk(context.Background(), []string{"../testdata/seeds"}, func(d corpus.Doc) error {
+		docs = append(docs, d)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return docs
+}
+
+func openBolt(t testing.TB, path string) *Index {
+	t.Helper()
+	s, err := OpenBolt(path, false, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(s, detect.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func pairSet(pairs []detect.Pair) []string {
+	var s []string
+	for _, p := range pairs {
+		if p.Decided() {
+			s = append(s, p.A+"~"+p.B+":"+p.Kind)
+		}
+	}
+	slices.Sort(s)
+	return s
+}
+
+// stores returns the stores to run a test on: a fresh bbolt file, and a
+// fresh Redis database where redis-server is installed.
+func stores(t *testing.T) map[string]func() Store {
+	m := map[string]func() Store{
+		"bolt": func() Store {
+			s, err := OpenBolt(filepath.Join(t.TempDir(), "x.idx"), false, time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+	}
+	if url := redistest.Start(t); url != "" {
+		db := 0
+		m["redis"] = func() Store {
+			db++
+			s, err := OpenRedis(context.Background(), fmt.Sprintf("%s/%d", url, db))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+	}
+	return m
+}
+
+// TestAddOneByOne adds the seeds one at a time in several orders: the
+// pairs reported along the way are those of a batch scan, and a batch
+// scan of the index's contents is the batch scan of the seeds.
+func TestAddOneByOne(t *testing.T) {
+	docs := seeds(t)
+	want, err := detect.Run(context.Background(), docs, detect.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for name, mk := range stores(t) {
+		for trial := 0; trial < 4; trial++ {
+			order := slices.Clone(docs)
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			x, err := Open(mk(), detect.Defaults())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []detect.Pair
+			for _, d := range order {
+				out, err := x.Add(context.Background(), []corpus.Doc{d}, 0, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, out.Result.Pairs...)
+			}
+			if a, b := pairSet(got), pairSet(want.Pairs); !slices.Equal(a, b) {
+				t.Errorf("%s, order %d: added one by one %v, scan %v", name, trial, a, b)
+			}
+			stored, err := x.Documents(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := detect.Run(context.Background(), stored, detect.Defaults())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(res.Pairs, want.Pairs) || !reflect.DeepEqual(res.Clusters, want.Clusters) {
+				t.Errorf("%s: a scan of the index differs from a scan of the seeds", name)
+			}
+			x.Close()
+		}
+	}
+}
+
+// TestSameFindingsAsScan adds a corpus with planted reuse in batches and
+// checks each pair found while adding against a batch scan: same pairs,
+// same scores and evidence where stock phrases agree.
+func TestSameFindingsAsScan(t *testing.T) {
+	docs := planted(40)
+	want, err := detect.Run(context.Background(), docs, detect.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, mk := range stores(t) {
+		x, err := Open(mk(), detect.Defaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := x.Add(context.Background(), docs, 7, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := pairSet(out.Result.Pairs), pairSet(want.Pairs); !slices.Equal(a, b) || len(a) == 0 {
+			t.Errorf("%s: add found %v, scan %v", name, a, b)
+		}
+		byKey := map[string]detect.Pair{}
+		for _, p := range want.Pairs {
+			byKey[p.A+p.B] = p
+		}
+		for _, p := range out.Result.Pairs {
+			w := byKey[p.A+p.B]
+			if p.Score != w.Score || p.Jaccard != w.Jaccard || len(p.Passages) != len(w.Passages) {
+				t.Errorf("%s: %s~%s scored %v/%v with %d passages, scan %v/%v with %d", name, p.A, p.B, p.Score, p.Jaccard, len(p.Passages), w.Score, w.Jaccard, len(w.Passages))
+			}
+		}
+		x.Close()
+	}
+}
+
+// words makes n pseudo-random words.
+func words(rng *rand.Rand, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "w%d ", rng.IntN(5000))
+	}
+	return b.String()
+}
+
+func planted(n int) []corpus.Doc {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var docs []corpus.Doc
+	for i := 0; i < n; i++ {
+		docs = append(docs, corpus.Doc{ID: fmt.Sprintf("d%03d", i), Text: words(rng, 150+rng.IntN(200))})
+	}
+	for i := 0; i+3 < n; i += 6 {
+		para := words(rng, 60)
+		docs[i].Text += para
+		docs[i+3].Text = para + docs[i+3].Text
+	}
+	return docs
+}
+
+func TestUpdateAndRemove(t *testing.T) {
+	for name, mk := range stores(t) {
+		x, err := Open(mk(), detect.Defaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs := planted(12)
+		if _, err := x.Add(context.Background(), docs, 5, nil); err != nil {
+			t.Fatal(err)
+		}
+		out, err := x.Add(context.Background(), docs[:3], 5, nil)
+		if err != nil || out.Unchanged != 3 || out.Added+out.Updated != 0 {
+			t.Fatalf("%s: re-adding unchanged documents: %+v %v", name, out, err)
+		}
+		// d003 took a paragraph of d000; give d003 new text: the pair goes.
+		changed := docs[3]
+		changed.Text = words(rand.New(rand.NewPCG(9, 9)), 200)
+		if out, err = x.Add(context.Background(), []corpus.Doc{changed}, 5, nil); err != nil || out.Updated != 1 {
+			t.Fatalf("%s: update: %+v %v", name, out, err)
+		}
+		check, err := x.Check(context.Background(), []corpus.Doc{{ID: "probe", Text: docs[3].Text}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pairSet(check.Result.Pairs); !slices.Equal(got, []string{"d000~probe:reuse"}) {
+			t.Errorf("%s: the old text of d003 still matches: %v", name, got)
+		}
+		if n, err := x.Remove([]string{"d000", "nope"}); err != nil || n != 1 {
+			t.Fatalf("%s: remove: %d %v", name, n, err)
+		}
+		check, _ = x.Check(context.Background(), []corpus.Doc{{ID: "probe", Text: docs[3].Text}})
+		if len(check.Result.Pairs) != 0 {
+			t.Errorf("%s: a removed document still matches: %v", name, pairSet(check.Result.Pairs))
+		}
+		if st, _ := x.Stats(); st.Documents != 11 {
+			t.Errorf("%s: %d documents after removing one of 12", name, st.Documents)
+		}
+		x.Close()
+	}
+}
+
+func TestCheckWritesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.idx")
+	x := openBolt(t, path)
+	docs := seeds(t)
+	x.Add(context.Background(), docs[:3], 0, nil)
+	out, err := x.Check(context.Background(), docs[3:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pairSet(out.Result.Pairs); !slices.Equal(got, []string{"000_a86943d9168e89d9.txt~003_c20ac59b2d2f44c9.txt:reuse"}) {
+		t.Errorf("check found %v", got)
+	}
+	if st, _ := x.Stats(); st.Documents != 3 {
+		t.Errorf("check wrote: %d documents", st.Documents)
+	}
+	x.Close()
+}
+
+func TestParamsMismatch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.idx")
+	openBolt(t, path).Close()
+	s, _ := OpenBolt(path, false, time.Second)
+	o := detect.Defaults()
+	o.Shingle.K = 7
+	_, err := Open(s, o)
+	if !errors.Is(err, ErrParams) || !strings.Contains(err.Error(), "rebuild") {
+		t.Errorf("err = %v", err)
+	}
+	s.Close()
+}
+
+func TestLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.idx")
+	x := openBolt(t, path)
+	defer x.Close()
+	start := time.Now()
+	_, err := OpenBolt(path, false, 200*time.Millisecond)
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second writer: %v", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Error("the second writer waited far longer than asked")
+	}
+}
+
+func TestSketchNeverUndercounts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	cells := map[uint32]int32{}
+	true_ := map[uint64]int{}
+	for i := 0; i < 2000; i++ {
+		h := rng.Uint64() % 500
+		true_[h]++
+		f := detect.Features{Hashes: []uint64{h}}
+		countShingles(cells, &f, 1)
+	}
+	counters := make([]uint32, SketchDepth*SketchWidth)
+	for c, d := range cells {
+		counters[c] = uint32(d)
+	}
+	for h, n := range true_ {
+		est := uint32(1 << 31)
+		for _, c := range sketchCells(nil, h) {
+			est = min(est, counters[c])
+		}
+		if est < uint32(n) || est > uint32(n)+2 {
+			t.Errorf("shingle %d: true %d, sketch %d", h, n, est)
+		}
+	}
+}

@@ -1,0 +1,319 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/detect"
+)
+
+// Outcome is what Add or Check found: the documents involved (those given
+// and the indexed ones they match), the pairs among them, and counts.
+type Outcome struct {
+	Result    detect.Result
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// DefaultBatch is the number of documents Add writes in one transaction.
+const DefaultBatch = 500
+
+// Add indexes docs in transactions of batch documents (DefaultBatch if
+// batch < 1), in order, and reports what each new or changed document
+// matches among the documents indexed before it, this run's earlier ones
+// included. A document whose id is indexed with the same text and
+// metadata is left as it is; with other text it is replaced. committed,
+// if not nil, is told after each transaction how many of docs are
+// durably in the index. Ids must be distinct.
+func (x *Index) Add(ctx context.Context, docs []corpus.Doc, batch int, committed func(n int)) (*Outcome, error) {
+	return x.run(ctx, docs, batch, committed, true)
+}
+
+// Check reports what docs match among the indexed documents, and among
+// themselves (each against those before it), without changing the
+// index. Stock phrases are those of the index.
+func (x *Index) Check(ctx context.Context, docs []corpus.Doc) (*Outcome, error) {
+	return x.run(ctx, docs, len(docs), nil, false)
+}
+
+type found struct {
+	doc  corpus.Doc
+	f    detect.Features
+	text string
+}
+
+func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed func(int), write bool) (*Outcome, error) {
+	if batch < 1 {
+		batch = DefaultBatch
+	}
+	order := make(map[string]int, len(docs))
+	for i, d := range docs {
+		if _, dup := order[d.ID]; dup {
+			return nil, fmt.Errorf("document id %q given twice (%s)", d.ID, d.Where())
+		}
+		order[d.ID] = i
+	}
+	out := &Outcome{}
+	c := newCollector(x)
+	mem := map[uint64][]string{} // Check: postings of the documents checked so far
+	for start := 0; start < len(docs); start += batch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		chunk := docs[start:min(start+batch, len(docs))]
+		ids := make([]string, len(chunk))
+		for i, d := range chunk {
+			ids[i] = d.ID
+		}
+		olds, err := x.store.Records(ids)
+		if err != nil {
+			return nil, err
+		}
+		b := &Batch{Cells: map[uint32]int32{}}
+		var fresh []found
+		for i, d := range chunk {
+			f := x.ex.Extract(d.Text)
+			if olds[i] != nil {
+				old, oldText, err := decodeRecord(olds[i])
+				if err != nil {
+					return nil, fmt.Errorf("index record of %q: %w", d.ID, err)
+				}
+				meta := d
+				meta.Text = ""
+				if oldText == d.Text && old.Doc == meta {
+					out.Unchanged++
+					continue
+				}
+				of := x.ex.Extract(oldText)
+				b.Delete = append(b.Delete, Entry{ID: d.ID, Keys: keys(&of)})
+				countShingles(b.Cells, &of, -1)
+				out.Updated++
+			} else {
+				out.Added++
+			}
+			rec, err := encodeRecord(d, &f)
+			if err != nil {
+				return nil, err
+			}
+			b.Put = append(b.Put, Entry{ID: d.ID, Record: rec, Keys: keys(&f)})
+			countShingles(b.Cells, &f, +1)
+			fresh = append(fresh, found{d, f, d.Text})
+		}
+		if write && (len(b.Put) > 0 || len(b.Delete) > 0) {
+			if err := x.store.Apply(b); err != nil {
+				return nil, fmt.Errorf("writing documents %d to %d: %w", start+1, start+len(chunk), err)
+			}
+		}
+		if committed != nil {
+			committed(start + len(chunk))
+		}
+		counters, err := x.store.Sketch()
+		if err != nil {
+			return nil, err
+		}
+		n, err := x.store.Len()
+		if err != nil {
+			return nil, err
+		}
+		stock := x.stockTest(counters, n)
+		for _, d := range fresh {
+			before := func(id string) bool {
+				i, inRun := order[id]
+				return id != d.doc.ID && (!inRun || i < order[d.doc.ID])
+			}
+			if err := c.match(d, stock, before, mem, !write); err != nil {
+				return nil, err
+			}
+		}
+	}
+	c.finish(&out.Result, x.o.Params(0))
+	return out, nil
+}
+
+// collector gathers the documents and pairs of a run.
+type collector struct {
+	x     *Index
+	docs  []detect.Document
+	at    map[string]int
+	pairs []detect.Pair
+	cache map[string]*found // indexed documents loaded to verify against
+}
+
+func newCollector(x *Index) *collector {
+	return &collector{x: x, at: map[string]int{}, cache: map[string]*found{}}
+}
+
+func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
+	if i, ok := c.at[d.ID]; ok {
+		return i
+	}
+	c.at[d.ID] = len(c.docs)
+	c.docs = append(c.docs, detect.Document{Doc: d, Tokens: f.Tokens, Shingles: len(f.Hashes)})
+	return len(c.docs) - 1
+}
+
+// match verifies d against the documents filed under its keys that
+// before admits, and, for Check, against those in mem.
+func (c *collector) match(d found, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string, checking bool) error {
+	x := c.x
+	// Look up under the document's norm and band keys, and under its
+	// fingerprints that are not stock phrases now.
+	var ks []uint64
+	if d.f.Tokens > 0 {
+		ks = append(ks, normKey(&d.f))
+		ks = append(ks, d.f.Bands...)
+		for _, k := range d.f.Prints {
+			if !stock(k) {
+				ks = append(ks, k)
+			}
+		}
+		slices.Sort(ks)
+		ks = slices.Compact(ks)
+	}
+	posts, err := x.store.Postings(ks)
+	if err != nil {
+		return err
+	}
+	cand := map[string]bool{}
+	for i, ids := range posts {
+		for _, id := range ids {
+			if before(id) {
+				cand[id] = true
+			}
+		}
+		if checking {
+			for _, id := range mem[ks[i]] {
+				cand[id] = true
+			}
+		}
+	}
+	if checking {
+		for _, k := range ks {
+			mem[k] = append(mem[k], d.doc.ID)
+		}
+		c.cache[d.doc.ID] = &d
+	}
+	ids := make([]string, 0, len(cand))
+	for id := range cand {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if err := c.load(ids); err != nil {
+		return err
+	}
+	di := c.doc(d.doc, &d.f)
+	minScore := x.o.Params(0).MinScore
+	for _, id := range ids {
+		o := c.cache[id]
+		if o == nil {
+			continue // removed meanwhile by another process
+		}
+		a, b := &d, o
+		if b.doc.ID < a.doc.ID {
+			a, b = b, a
+		}
+		p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
+		if !p.Reported(minScore) {
+			continue
+		}
+		oi := c.doc(o.doc, &o.f)
+		p.A, p.B, p.I, p.J = a.doc.ID, b.doc.ID, di, oi
+		if a != &d {
+			p.I, p.J = oi, di
+		}
+		c.pairs = append(c.pairs, p)
+	}
+	return nil
+}
+
+// load reads the indexed documents among ids not yet in the cache.
+func (c *collector) load(ids []string) error {
+	var need []string
+	for _, id := range ids {
+		if _, ok := c.cache[id]; !ok {
+			need = append(need, id)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	recs, err := c.x.store.Records(need)
+	if err != nil {
+		return err
+	}
+	for i, raw := range recs {
+		if raw == nil {
+			c.cache[need[i]] = nil
+			continue
+		}
+		r, text, err := decodeRecord(raw)
+		if err != nil {
+			return fmt.Errorf("index record of %q: %w", need[i], err)
+		}
+		d := r.Doc
+		d.Text = text
+		c.cache[need[i]] = &found{doc: d, f: c.x.ex.Extract(text), text: text}
+	}
+	return nil
+}
+
+func (c *collector) finish(res *detect.Result, p detect.Params) {
+	res.Params = p
+	res.Documents = c.docs
+	res.Pairs = c.pairs
+	detect.SortPairs(res.Pairs)
+	// Clusters index documents in order; keep the order of first sight.
+	res.Clusters = detect.Clusters(res.Documents, res.Pairs)
+	slices.SortStableFunc(res.Clusters, func(a, b detect.Cluster) int { return cmp.Compare(a.ID, b.ID) })
+}
+
+// Remove deletes the documents ids from the index and returns how many
+// were there.
+func (x *Index) Remove(ids []string) (int, error) {
+	recs, err := x.store.Records(ids)
+	if err != nil {
+		return 0, err
+	}
+	b := &Batch{Cells: map[uint32]int32{}}
+	for i, raw := range recs {
+		if raw == nil {
+			continue
+		}
+		_, text, err := decodeRecord(raw)
+		if err != nil {
+			return 0, fmt.Errorf("index record of %q: %w", ids[i], err)
+		}
+		f := x.ex.Extract(text)
+		b.Delete = append(b.Delete, Entry{ID: ids[i], Keys: keys(&f)})
+		countShingles(b.Cells, &f, -1)
+	}
+	if len(b.Delete) == 0 {
+		return 0, nil
+	}
+	return len(b.Delete), x.store.Apply(b)
+}
+
+// Documents returns every indexed document with its text, ordered by id:
+// what a batch scan of the index's contents reads.
+func (x *Index) Documents(ctx context.Context) ([]corpus.Doc, error) {
+	var docs []corpus.Doc
+	err := x.store.Scan(func(id string, raw []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, text, err := decodeRecord(raw)
+		if err != nil {
+			return fmt.Errorf("index record of %q: %w", id, err)
+		}
+		d := r.Doc
+		d.Text = text
+		docs = append(docs, d)
+		return nil
+	})
+	slices.SortFunc(docs, func(a, b corpus.Doc) int { return cmp.Compare(a.ID, b.ID) })
+	return docs, err
+}

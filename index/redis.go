@@ -1,0 +1,245 @@
+package index
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis is a Store in a Redis (or Valkey) database, shared by several
+// processes. Postings are sets (as datasketch's Redis storage keeps its
+// buckets), records are strings, and each Apply is one MULTI/EXEC
+// transaction, pipelined. The frequency sketch is kept in shards, one a
+// writer slot: a writing process claims a free slot (SET NX with a
+// lease it renews), keeps its shard in memory and writes it whole with
+// each batch, so concurrent writers never contend for counters, and
+// readers add the shards up. Writers of different documents never lose
+// each other's work. Keys start with the prefix "neardup:".
+type Redis struct {
+	c      *redis.Client
+	ctx    context.Context
+	prefix string
+	slot   int     // claimed writer slot, -1 before the first Apply
+	token  string  // proves the claim
+	shard  []int32 // this writer's counters
+}
+
+// RedisSlots is the number of writer slots, and so the most processes
+// that can write to one Redis index at once.
+const RedisSlots = 16
+
+const slotLease = 10 * time.Minute
+
+// OpenRedis connects to the database of a redis://HOST:PORT/N URL.
+func OpenRedis(ctx context.Context, url string) (*Redis, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", url, err)
+	}
+	c := redis.NewClient(opt)
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%s: %w", url, err)
+	}
+	return &Redis{c: c, ctx: ctx, prefix: "neardup:", slot: -1}, nil
+}
+
+func (s *Redis) key(parts ...string) string { return s.prefix + strings.Join(parts, ":") }
+
+func (s *Redis) postKey(k uint64) string {
+	return s.key("p", hex.EncodeToString(binary.BigEndian.AppendUint64(nil, k)))
+}
+
+// Meta implements Store.
+func (s *Redis) Meta() ([]byte, error) {
+	b, err := s.c.Get(s.ctx, s.key("meta")).Bytes()
+	if err == redis.Nil {
+		return nil, nil
+	}
+	return b, err
+}
+
+// Records implements Store.
+func (s *Redis) Records(ids []string) ([][]byte, error) {
+	out := make([][]byte, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = s.key("d", id)
+	}
+	vals, err := s.c.MGet(s.ctx, keys...).Result()
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range vals {
+		if str, ok := v.(string); ok {
+			out[i] = []byte(str)
+		}
+	}
+	return out, nil
+}
+
+// Postings implements Store.
+func (s *Redis) Postings(keys []uint64) ([][]string, error) {
+	out := make([][]string, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	cmds := make([]*redis.StringSliceCmd, len(keys))
+	_, err := s.c.Pipelined(s.ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.SMembers(s.ctx, s.postKey(k))
+		}
+		return nil
+	})
+	if err != nil && err != redis.Nil {
+		return nil, err
+	}
+	for i, c := range cmds {
+		out[i] = c.Val()
+	}
+	return out, nil
+}
+
+// Sketch implements Store: the sum of all shards.
+func (s *Redis) Sketch() ([]uint32, error) {
+	sum := make([]int64, SketchDepth*SketchWidth)
+	for i := 0; i < RedisSlots; i++ {
+		b, err := s.c.Get(s.ctx, s.key("sketch", fmt.Sprint(i))).Bytes()
+		if err == redis.Nil {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for j := 0; j < len(sum) && 4*j+4 <= len(b); j++ {
+			sum[j] += int64(int32(binary.LittleEndian.Uint32(b[4*j:])))
+		}
+	}
+	out := make([]uint32, len(sum))
+	for i, v := range sum {
+		out[i] = uint32(max(0, v))
+	}
+	return out, nil
+}
+
+// claim takes a free writer slot and loads its shard.
+func (s *Redis) claim() error {
+	if s.slot >= 0 {
+		return s.c.Expire(s.ctx, s.key("slot", fmt.Sprint(s.slot)), slotLease).Err()
+	}
+	var tok [8]byte
+	rand.Read(tok[:])
+	s.token = hex.EncodeToString(tok[:])
+	for i := 0; i < RedisSlots; i++ {
+		ok, err := s.c.SetNX(s.ctx, s.key("slot", fmt.Sprint(i)), s.token, slotLease).Result()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		s.slot = i
+		s.shard = make([]int32, SketchDepth*SketchWidth)
+		b, err := s.c.Get(s.ctx, s.key("sketch", fmt.Sprint(i))).Bytes()
+		if err != nil && err != redis.Nil {
+			return err
+		}
+		for j := 0; j < len(s.shard) && 4*j+4 <= len(b); j++ {
+			s.shard[j] = int32(binary.LittleEndian.Uint32(b[4*j:]))
+		}
+		return nil
+	}
+	return fmt.Errorf("all %d writer slots of the Redis index are taken: wait for another writer to finish", RedisSlots)
+}
+
+// Len implements Store.
+func (s *Redis) Len() (int, error) {
+	n, err := s.c.SCard(s.ctx, s.key("docs")).Result()
+	return int(n), err
+}
+
+// Scan implements Store.
+func (s *Redis) Scan(fn func(id string, rec []byte) error) error {
+	var cursor uint64
+	for {
+		ids, next, err := s.c.SScan(s.ctx, s.key("docs"), cursor, "", 500).Result()
+		if err != nil {
+			return err
+		}
+		recs, err := s.Records(ids)
+		if err != nil {
+			return err
+		}
+		for i, r := range recs {
+			if r != nil {
+				if err := fn(ids[i], r); err != nil {
+					return err
+				}
+			}
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// Apply implements Store, in one MULTI/EXEC.
+func (s *Redis) Apply(b *Batch) error {
+	if len(b.Cells) > 0 {
+		if err := s.claim(); err != nil {
+			return err
+		}
+	}
+	_, err := s.c.TxPipelined(s.ctx, func(p redis.Pipeliner) error {
+		if b.Meta != nil {
+			p.SetNX(s.ctx, s.key("meta"), b.Meta, 0)
+		}
+		for _, e := range b.Delete {
+			p.Del(s.ctx, s.key("d", e.ID))
+			p.SRem(s.ctx, s.key("docs"), e.ID)
+			for _, k := range e.Keys {
+				p.SRem(s.ctx, s.postKey(k), e.ID)
+			}
+		}
+		for _, e := range b.Put {
+			p.Set(s.ctx, s.key("d", e.ID), e.Record, 0)
+			p.SAdd(s.ctx, s.key("docs"), e.ID)
+			for _, k := range e.Keys {
+				p.SAdd(s.ctx, s.postKey(k), e.ID)
+			}
+		}
+		if len(b.Cells) > 0 {
+			buf := make([]byte, 4*len(s.shard))
+			for c, d := range b.Cells {
+				s.shard[c] += d
+			}
+			for j, v := range s.shard {
+				binary.LittleEndian.PutUint32(buf[4*j:], uint32(v))
+			}
+			p.Set(s.ctx, s.key("sketch", fmt.Sprint(s.slot)), buf, 0)
+		}
+		return nil
+	})
+	return err
+}
+
+// Close implements Store, freeing the writer slot.
+func (s *Redis) Close() error {
+	if s.slot >= 0 {
+		key := s.key("slot", fmt.Sprint(s.slot))
+		if v, _ := s.c.Get(s.ctx, key).Result(); v == s.token {
+			s.c.Del(s.ctx, key)
+		}
+	}
+	return s.c.Close()
+}
