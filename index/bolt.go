@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -153,14 +154,15 @@ func (s *Bolt) Apply(b *Batch) error {
 			}
 		}
 		docs, post := tx.Bucket(bucketDocs), tx.Bucket(bucketPost)
+		// Postings go in in key order: B+tree pages fill in sequence
+		// instead of being split at random.
+		var dels, puts [][]byte
 		for _, e := range b.Delete {
 			if err := docs.Delete([]byte(e.ID)); err != nil {
 				return err
 			}
 			for _, k := range e.Keys {
-				if err := post.Delete(append(le64(k), e.ID...)); err != nil {
-					return err
-				}
+				dels = append(dels, append(le64(k), e.ID...))
 			}
 		}
 		for _, e := range b.Put {
@@ -168,9 +170,19 @@ func (s *Bolt) Apply(b *Batch) error {
 				return err
 			}
 			for _, k := range e.Keys {
-				if err := post.Put(append(le64(k), e.ID...), nil); err != nil {
-					return err
-				}
+				puts = append(puts, append(le64(k), e.ID...))
+			}
+		}
+		slices.SortFunc(dels, bytes.Compare)
+		slices.SortFunc(puts, bytes.Compare)
+		for _, k := range dels {
+			if err := post.Delete(k); err != nil {
+				return err
+			}
+		}
+		for _, k := range puts {
+			if err := post.Put(k, nil); err != nil {
+				return err
 			}
 		}
 		return applyCells(tx.Bucket(bucketDF), b.Cells)

@@ -121,6 +121,7 @@ type Index struct {
 	o      detect.Options
 	params Params
 	ex     *detect.Extractor
+	zw     *flate.Writer // reused: a new one costs more than a record
 }
 
 // Open opens an index on store with the detection options o, recording
@@ -171,9 +172,14 @@ type record struct {
 	Text     []byte     `json:"text"` // DEFLATE
 }
 
-func encodeRecord(d corpus.Doc, f *detect.Features) ([]byte, error) {
+func (x *Index) encodeRecord(d corpus.Doc, f *detect.Features) ([]byte, error) {
 	var zb bytes.Buffer
-	zw, _ := flate.NewWriter(&zb, flate.BestSpeed)
+	if x.zw == nil {
+		x.zw, _ = flate.NewWriter(&zb, flate.BestSpeed)
+	} else {
+		x.zw.Reset(&zb)
+	}
+	zw := x.zw
 	io.WriteString(zw, d.Text)
 	if err := zw.Close(); err != nil {
 		return nil, err

@@ -95,7 +95,7 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 			} else {
 				out.Added++
 			}
-			rec, err := encodeRecord(d, &f)
+			rec, err := x.encodeRecord(d, &f)
 			if err != nil {
 				return nil, err
 			}
@@ -136,15 +136,16 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 
 // collector gathers the documents and pairs of a run.
 type collector struct {
-	x     *Index
-	docs  []detect.Document
-	at    map[string]int
-	pairs []detect.Pair
-	cache map[string]*found // indexed documents loaded to verify against
+	x        *Index
+	minScore float64
+	docs     []detect.Document
+	at       map[string]int
+	pairs    []detect.Pair
+	cache    map[string]*found // indexed documents loaded to verify against
 }
 
 func newCollector(x *Index) *collector {
-	return &collector{x: x, at: map[string]int{}, cache: map[string]*found{}}
+	return &collector{x: x, minScore: x.o.Params(0).MinScore, at: map[string]int{}, cache: map[string]*found{}}
 }
 
 func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
@@ -206,7 +207,6 @@ func (c *collector) match(d found, stock func(uint64) bool, before func(string) 
 		return err
 	}
 	di := c.doc(d.doc, &d.f)
-	minScore := x.o.Params(0).MinScore
 	for _, id := range ids {
 		o := c.cache[id]
 		if o == nil {
@@ -217,7 +217,7 @@ func (c *collector) match(d found, stock func(uint64) bool, before func(string) 
 			a, b = b, a
 		}
 		p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
-		if !p.Reported(minScore) {
+		if !p.Reported(c.minScore) {
 			continue
 		}
 		oi := c.doc(o.doc, &o.f)

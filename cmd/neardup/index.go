@@ -16,6 +16,10 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
+func profileFlag() cli.Flag {
+	return &cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}
+}
+
 func dbFlag() cli.Flag {
 	return &cli.StringFlag{Name: "db", Required: true, Usage: "the index: a file `PATH` (bbolt), or redis://HOST:PORT/N", Category: "Index"}
 }
@@ -44,7 +48,7 @@ Examples:
 }
 
 func indexAddCommand() *cli.Command {
-	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(),
+	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(), profileFlag(),
 		&cli.IntFlag{Name: "batch", Value: index.DefaultBatch, Usage: "documents written in one transaction", Category: "Index"},
 		&cli.BoolFlag{Name: "verbose", Usage: "say on stderr after each transaction how many documents are in", Category: "Output"},
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
@@ -62,7 +66,7 @@ func indexAddCommand() *cli.Command {
 }
 
 func checkCommand() *cli.Command {
-	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(),
+	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(), profileFlag(),
 		&cli.BoolFlag{Name: "fail-on-match", Usage: "exit 1 when anything is found (for cron jobs and CI)", Category: "Output"},
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
@@ -154,6 +158,11 @@ func adopt(o *detect.Options, p index.Params, isSet func(string) bool) {
 }
 
 func indexRun(c *cli.Context, write bool) error {
+	stop, err := profile(c)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	if c.NArg() == 0 {
 		return usagef("give the documents to %s: a directory or files", c.Command.Name)
 	}

@@ -48,14 +48,10 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if p := c.String("cpuprofile"); p != "" {
-				f, err := os.Create(p)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				pprof.StartCPUProfile(f)
-				defer pprof.StopCPUProfile()
+			if stop, err := profile(c); err != nil {
+				return err
+			} else {
+				defer stop()
 			}
 			con := newConsole(c)
 			o.Progress = func(stage string, done, total int) { con.status("%s: %d/%d", stage, done, total) }
@@ -98,6 +94,24 @@ Examples:
 			return closeOut()
 		},
 	}
+}
+
+// profile starts the CPU profile that the hidden --cpuprofile flag asks
+// for and returns the function that stops it.
+func profile(c *cli.Context) (func(), error) {
+	p := c.String("cpuprofile")
+	if p == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // writeFile creates name and writes it with fn.
