@@ -126,6 +126,7 @@ func BenchmarkInsert(b *testing.B) {
 			sigs[i][j] = rng.Uint32()
 		}
 	}
+	b.SetBytes(int64(4 * p.Size())) // one signature
 	b.ReportAllocs()
 	x := New(p)
 	i := 0
@@ -149,6 +150,7 @@ func BenchmarkQuery(b *testing.B) {
 		}
 		x.Insert(uint32(i), sig)
 	}
+	b.SetBytes(int64(4 * p.Size()))
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

@@ -208,23 +208,7 @@ func indexRun(c *cli.Context, write bool) error {
 			fmt.Fprintf(c.App.ErrWriter, "%d documents checked; %d pairs\n", len(docs), len(out.Result.Pairs))
 		}
 	}
-	rep := report.Report{Result: &out.Result, Warnings: con.warnings}
-	if h := c.String("html"); h != "" {
-		if err := writeFile(h, func(f *os.File) error {
-			return report.HTML(f, rep, func(i int) string { return out.Result.Documents[i].Text })
-		}); err != nil {
-			return err
-		}
-	}
-	w, closeOut, err := output(c)
-	if err != nil {
-		return err
-	}
-	if err := writeReport(w, format, rep); err != nil {
-		closeOut()
-		return err
-	}
-	if err := closeOut(); err != nil {
+	if err := emitReport(c, report.Report{Result: &out.Result, Warnings: con.warnings}); err != nil {
 		return err
 	}
 	if !write && c.Bool("fail-on-match") {
@@ -330,23 +314,7 @@ func indexPairsCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			rep := report.Report{Result: res}
-			if h := c.String("html"); h != "" {
-				if err := writeFile(h, func(f *os.File) error {
-					return report.HTML(f, rep, func(i int) string { return res.Documents[i].Text })
-				}); err != nil {
-					return err
-				}
-			}
-			w, closeOut, err := output(c)
-			if err != nil {
-				return err
-			}
-			if err := writeReport(w, format, rep); err != nil {
-				closeOut()
-				return err
-			}
-			return closeOut()
+			return emitReport(c, report.Report{Result: res})
 		},
 	}
 }

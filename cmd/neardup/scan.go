@@ -70,28 +70,7 @@ Examples:
 			if c.Bool("explain") {
 				explain(c.App.ErrWriter, res.Params, res.Stats)
 			}
-			rep := report.Report{Result: res, Warnings: con.warnings}
-			if m := c.String("matrix"); m != "" {
-				if err := writeFile(m, func(f *os.File) error { return report.Matrix(f, rep, c.Int("dense-max")) }); err != nil {
-					return err
-				}
-			}
-			if h := c.String("html"); h != "" {
-				if err := writeFile(h, func(f *os.File) error {
-					return report.HTML(f, rep, func(i int) string { return res.Documents[i].Text })
-				}); err != nil {
-					return err
-				}
-			}
-			w, closeOut, err := output(c)
-			if err != nil {
-				return err
-			}
-			if err := writeReport(w, format, rep); err != nil {
-				closeOut()
-				return err
-			}
-			return closeOut()
+			return emitReport(c, report.Report{Result: res, Warnings: con.warnings})
 		},
 	}
 }
@@ -112,6 +91,32 @@ func profile(c *cli.Context) (func(), error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// emitReport writes rep as the command line asks: the matrix (--matrix),
+// the HTML page (--html) and the report in --format to --output.
+func emitReport(c *cli.Context, rep report.Report) error {
+	if m := c.String("matrix"); m != "" {
+		if err := writeFile(m, func(f *os.File) error { return report.Matrix(f, rep, c.Int("dense-max")) }); err != nil {
+			return err
+		}
+	}
+	if h := c.String("html"); h != "" {
+		if err := writeFile(h, func(f *os.File) error {
+			return report.HTML(f, rep, func(i int) string { return rep.Documents[i].Text })
+		}); err != nil {
+			return err
+		}
+	}
+	w, closeOut, err := output(c)
+	if err != nil {
+		return err
+	}
+	if err := writeReport(w, c.String("format"), rep); err != nil {
+		closeOut()
+		return err
+	}
+	return closeOut()
 }
 
 // writeFile creates name and writes it with fn.
