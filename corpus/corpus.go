@@ -53,6 +53,8 @@ type Doc struct {
 	// JSON Lines file (0 for other files).
 	Path string `json:"path,omitempty"`
 	Line int    `json:"line,omitempty"`
+	// Elem is the document's place in a JSON array (0 otherwise).
+	Elem int `json:"-"`
 }
 
 // Where names the document's place for messages: "path" or "path:line".
@@ -96,6 +98,10 @@ type Reader struct {
 	MaxBytes int64
 	// Warn receives each problem with a file or line; nil drops them.
 	Warn func(error)
+
+	// want, when set, says which documents of a file to decode, by line
+	// (JSON Lines) or array element (JSON): Reload uses it.
+	want func(line, elem int) bool
 }
 
 func (r *Reader) warn(err error) {
@@ -210,6 +216,54 @@ func (r *Reader) walkDir(ctx context.Context, dir, rel string, seen map[string]b
 	return nil
 }
 
+// Reload reads again the documents at the places that docs name (Path,
+// Line and Elem, as Walk gave them), reading each file once and decoding
+// only the documents asked for, and calls fn with each document and its
+// index in docs. A document no longer found there is an error naming it.
+// Reload reports no warnings: the files were read before.
+func (r *Reader) Reload(ctx context.Context, docs []Doc, fn func(k int, d Doc) error) error {
+	type place struct{ line, elem int }
+	byPath := map[string]map[place][]int{}
+	var paths []string
+	for k, d := range docs {
+		m := byPath[d.Path]
+		if m == nil {
+			m = map[place][]int{}
+			byPath[d.Path] = m
+			paths = append(paths, d.Path)
+		}
+		p := place{d.Line, d.Elem}
+		m[p] = append(m[p], k)
+	}
+	for _, path := range paths {
+		want := byPath[path]
+		rr := *r
+		rr.Warn = nil
+		rr.want = func(line, elem int) bool { _, ok := want[place{line, elem}]; return ok }
+		found := 0
+		err := rr.readFile(ctx, path, "", func(d Doc) error {
+			ks, ok := want[place{d.Line, d.Elem}]
+			if !ok {
+				return nil
+			}
+			found++
+			for _, k := range ks {
+				if err := fn(k, d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if found != len(want) {
+			return &Error{Path: path, Err: fmt.Errorf("%d documents read before are no longer there: was the file changed during the run?", len(want)-found)}
+		}
+	}
+	return nil
+}
+
 // ReadFile reads the documents of one file, whose documents without an id
 // of their own are named id, and calls fn for each. Problems with the
 // file are reported through Warn; ReadFile returns only fn's error.
@@ -311,6 +365,7 @@ func (r *Reader) readLines(ctx context.Context, name, id string, in io.Reader, f
 			case tooLong:
 				r.warn(&Error{Path: name, Line: line, Err: fmt.Errorf("%w of %d bytes", ErrTooLarge, max)})
 			case len(bytes.TrimSpace(data)) == 0:
+			case r.want != nil && !r.want(line, 0):
 			default:
 				doc, derr := r.decode(name, line, data)
 				if derr != nil {
@@ -379,11 +434,15 @@ func (r *Reader) readJSON(name, id string, data []byte, fn func(Doc) error) erro
 		return nil
 	}
 	for i, raw := range items {
+		if r.want != nil && !r.want(0, i) {
+			continue
+		}
 		doc, err := r.decode(name, 0, raw)
 		if err != nil {
 			r.warn(fmt.Errorf("%w (array element %d)", err, i))
 			continue
 		}
+		doc.Elem = i
 		if doc.ID == "" {
 			doc.ID = id + "#" + strconv.Itoa(i)
 		}

@@ -307,3 +307,55 @@ func ExampleReader_Walk() {
 	// page.html "Fourteen killed." DW
 	// afp-1 "Fourteen killed." AFP
 }
+
+func TestReload(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"a.txt":       "first text",
+		"b.jsonl.gz":  "{\"id\": \"b1\", \"text\": \"one\"}\n{\"id\": \"b2\", \"text\": \"two\"}\n{\"id\": \"b3\", \"text\": \"three\"}\n",
+		"c.json":      `[{"id": "c0", "text": "zero"}, {"id": "c1", "text": "uno"}]`,
+		"d/e.html":    "<p>page</p>",
+		"f.jsonl":     "{\"id\": \"f1\", \"text\": \"x\"}\n",
+		"g.jsonl":     "{\"id\": \"g1\", \"text\": \"gone soon\"}\n",
+		"h.jsonl":     "not json\n{\"id\": \"h2\", \"text\": \"after a bad line\"}\n",
+		"i.markdown":  "---\ntitle: T\n---\nbody",
+		"j.txt.gz":    "zipped",
+		"k/l/m.jsonl": "{\"id\": \"m1\", \"text\": \"deep\"}\n",
+	})
+	var all []Doc
+	(&Reader{}).Walk(context.Background(), []string{dir}, func(d Doc) error { all = append(all, d); return nil })
+	texts := map[string]string{}
+	for _, d := range all {
+		texts[d.ID] = d.Text
+	}
+	// Ask for some, out of order, one twice.
+	want := []Doc{all[5], all[1], all[3], all[1], all[len(all)-1], all[7]}
+	got := make([]string, len(want))
+	err := (&Reader{}).Reload(context.Background(), want, func(k int, d Doc) error {
+		if d.ID != want[k].ID {
+			t.Errorf("request %d: got %s, want %s", k, d.ID, want[k].ID)
+		}
+		got[k] = d.Text
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, d := range want {
+		if got[k] != texts[d.ID] {
+			t.Errorf("%s: reloaded %q, read %q", d.ID, got[k], texts[d.ID])
+		}
+	}
+	// A document gone from its file is an error naming the file.
+	var g Doc
+	for _, d := range all {
+		if d.ID == "g1" {
+			g = d
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "g.jsonl"), []byte("\n"), 0o644)
+	err = (&Reader{}).Reload(context.Background(), []Doc{g}, func(int, Doc) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "g.jsonl") {
+		t.Errorf("reloading a vanished document: %v", err)
+	}
+}

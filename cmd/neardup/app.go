@@ -205,6 +205,15 @@ func (con *console) status(format string, args ...any) {
 	con.progress = true
 }
 
+// showProgress is a detect.Options.Progress that shows on terminals.
+func (con *console) showProgress(stage string, done, total int) {
+	if total > 0 {
+		con.status("%s: %d/%d", stage, done, total)
+	} else {
+		con.status("%s: %d documents", stage, done)
+	}
+}
+
 func (con *console) clear() {
 	if con.progress {
 		fmt.Fprint(con.w, "\r\033[K")

@@ -54,18 +54,15 @@ Examples:
 				defer stop()
 			}
 			con := newConsole(c)
-			o.Progress = func(stage string, done, total int) { con.status("%s: %d/%d", stage, done, total) }
-			docs, err := readAll(c.Context, con, con.reader(c), c.Args().Slice())
-			if err != nil {
-				return err
-			}
-			if len(docs) == 0 {
-				return usagef("no documents found under %v", c.Args().Slice())
-			}
-			res, err := detect.Run(c.Context, docs, o)
+			o.Progress = con.showProgress
+			src := &fileSource{con: con, r: con.reader(c), roots: c.Args().Slice()}
+			res, err := detect.Scan(c.Context, src, o)
 			con.clear()
 			if err != nil {
 				return err
+			}
+			if len(res.Documents) == 0 {
+				return usagef("no documents found under %v", c.Args().Slice())
 			}
 			if c.Bool("explain") {
 				explain(c.App.ErrWriter, res.Params, res.Stats)

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neardup/neardup/corpus"
+)
+
+// fileSource is the corpus under the command line's paths, read by
+// detect.Scan twice: whole, then the texts it asks for again. Between the
+// readings it keeps only where each document is.
+type fileSource struct {
+	con   *console
+	r     *corpus.Reader
+	roots []string
+	paths []string
+	at    []place
+}
+
+type place struct {
+	path       int32 // index in paths
+	line, elem int32
+}
+
+// Each implements detect.Source. A document whose id was seen before is
+// left out with a warning naming both places.
+func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) error) error {
+	s.paths, s.at = nil, nil
+	pathIdx := map[string]int32{}
+	seen := map[string]string{}
+	err := s.r.Walk(ctx, s.roots, func(d corpus.Doc) error {
+		if first, ok := seen[d.ID]; ok {
+			s.con.warn(fmt.Errorf("%s: duplicate document id %q, first read from %s; this one is left out (give each document its own id)", d.Where(), d.ID, first))
+			return nil
+		}
+		seen[d.ID] = d.Where()
+		p, ok := pathIdx[d.Path]
+		if !ok {
+			p = int32(len(s.paths))
+			pathIdx[d.Path] = p
+			s.paths = append(s.paths, d.Path)
+		}
+		s.at = append(s.at, place{p, int32(d.Line), int32(d.Elem)})
+		return fn(len(s.at)-1, d)
+	})
+	s.con.clear()
+	s.con.summary()
+	if err != nil && ctx.Err() == nil {
+		return usageError{err}
+	}
+	return err
+}
+
+// Texts implements detect.Source.
+func (s *fileSource) Texts(ctx context.Context, idx []int, fn func(k int, text string) error) error {
+	docs := make([]corpus.Doc, len(idx))
+	for k, i := range idx {
+		a := s.at[i]
+		docs[k] = corpus.Doc{Path: s.paths[a.path], Line: int(a.line), Elem: int(a.elem)}
+	}
+	return s.r.Reload(ctx, docs, func(k int, d corpus.Doc) error { return fn(k, d.Text) })
+}

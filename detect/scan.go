@@ -1,0 +1,592 @@
+package detect
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/passage"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Source is a corpus that Scan reads twice: once whole, in order, to
+// file every document, and then, by number, only the texts of the
+// documents that have candidates. Between the two, texts are not held.
+type Source interface {
+	// Each calls fn with every document, numbered from 0 in an order
+	// that does not change from one call to the next.
+	Each(ctx context.Context, fn func(i int, d corpus.Doc) error) error
+	// Texts calls fn with the text of document idx[k], for each k, in any
+	// order.
+	Texts(ctx context.Context, idx []int, fn func(k int, text string) error) error
+}
+
+// Docs is a Source of documents in memory.
+type Docs []corpus.Doc
+
+// Each implements Source.
+func (s Docs) Each(ctx context.Context, fn func(i int, d corpus.Doc) error) error {
+	for i, d := range s {
+		if err := fn(i, d); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// Texts implements Source.
+func (s Docs) Texts(ctx context.Context, idx []int, fn func(k int, text string) error) error {
+	for k, i := range idx {
+		if err := fn(k, s[i].Text); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// Run detects the near-duplicate and reused documents among docs, which
+// must have distinct ids. Documents are reported in order of id.
+func Run(ctx context.Context, docs []corpus.Doc, o Options) (*Result, error) {
+	return Scan(ctx, Docs(docs), o)
+}
+
+// Keys of the filing tables pack a key's top keyBits bits and a
+// document's number, so that sorting them groups documents by key; a
+// corpus holds at most 2^idBits documents. Random collisions of keyBits
+// bits only add candidates, which verification drops.
+const (
+	idBits  = 28
+	keyBits = 64 - idBits
+	parts   = 16 // tables are split by the top bits of the key
+)
+
+// MaxDocs is the most documents Scan handles.
+const MaxDocs = 1<<idBits - 1
+
+func packKey(k uint64, i int) uint64 { return k&^(1<<idBits-1) | uint64(i) }
+func keyOf(e uint64) uint64          { return e &^ (1<<idBits - 1) }
+func idOf(e uint64) int              { return int(e & (1<<idBits - 1)) }
+func partOf(e uint64) int            { return int(e >> (64 - 4)) }
+
+// exactLimit is the number of (document, distinct shingle) entries up to
+// which document frequencies are counted exactly; beyond, in a
+// count-min sketch (Cormode & Muthukrishnan 2005) of sketchDepth rows of
+// 2^sketchBits counters, whose overcounts at the frequencies that make
+// stock phrases (100 documents and more there) are nil in practice.
+const (
+	exactLimit  = 32 << 20
+	sketchDepth = 4
+	sketchBits  = 24
+)
+
+// light is what Scan keeps of a document between its two readings.
+type light struct {
+	doc      corpus.Doc // without its text
+	tokens   int
+	shingles int
+	norm     [2]uint64
+}
+
+// worker holds one extraction goroutine's output.
+type worker struct {
+	ex     *Extractor
+	bands  [parts][]uint64
+	prints [parts][]uint64
+	df     []uint64 // distinct shingle keys waiting to be counted
+}
+
+// counter counts document frequencies, exactly and then, past
+// exactLimit, in a sketch.
+type counter struct {
+	mu     sync.Mutex
+	exact  []uint64
+	sketch []uint32
+}
+
+func (c *counter) add(keys []uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sketch == nil {
+		c.exact = append(c.exact, keys...)
+		if len(c.exact) <= exactLimit {
+			return
+		}
+		c.sketch = make([]uint32, sketchDepth<<sketchBits)
+		keys, c.exact = c.exact, nil
+	}
+	for _, k := range keys {
+		for r := 0; r < sketchDepth; r++ {
+			c.sketch[sketchCell(k, r)]++
+		}
+	}
+}
+
+func sketchCell(k uint64, r int) int {
+	x := k ^ uint64(r+1)*0x9e3779b97f4a7c15
+	x ^= x >> 31
+	x *= 0xd6e8feb86659fd93
+	x ^= x >> 32
+	return r<<sketchBits | int(x>>(64-sketchBits))
+}
+
+// stockSet returns the stock test for keys of at least cutoff documents.
+func (c *counter) stockSet(cutoff int) (func(uint64) bool, int) {
+	if c.sketch != nil {
+		return func(k uint64) bool {
+			for r := 0; r < sketchDepth; r++ {
+				if int(c.sketch[sketchCell(k, r)]) < cutoff {
+					return false
+				}
+			}
+			return true
+		}, -1
+	}
+	all := c.exact
+	c.exact = nil
+	lsh.SortKeys(all, make([]uint64, len(all)))
+	stock := map[uint64]bool{}
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j] == all[i] {
+			j++
+		}
+		if j-i >= cutoff {
+			stock[all[i]] = true
+		}
+		i = j
+	}
+	return func(k uint64) bool { return stock[k] }, len(stock)
+}
+
+// Scan detects the near-duplicate and reused documents of src. Documents
+// are reported in order of id; their ids must be distinct.
+func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	workers := o.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	s := &scan{o: o, workers: workers}
+	if err := s.first(ctx, src); err != nil {
+		return nil, err
+	}
+	if err := s.order(); err != nil {
+		return nil, err
+	}
+	s.params = o.Params(len(s.docs))
+	stock, nStock := s.df.stockSet(s.params.StockMinDocs)
+	s.stockKey = stock
+	if len(s.docs) < s.params.StockMinDocs {
+		s.stockKey = func(uint64) bool { return false }
+		nStock = 0
+	}
+	cands, err := s.candidates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := s.verifyAll(ctx, src, cands)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Params: s.params, Pairs: pairs, Stats: Stats{Candidates: len(cands), StockShingles: nStock}}
+	res.Documents = make([]Document, len(s.docs))
+	for p, i := range s.byPos {
+		l := &s.docs[i]
+		res.Documents[p] = Document{Doc: l.doc, Tokens: l.tokens, Shingles: l.shingles}
+		res.Documents[p].Text = s.texts[p]
+	}
+	res.Clusters = Clusters(res.Documents, res.Pairs)
+	return res, nil
+}
+
+type scan struct {
+	o        Options
+	params   Params
+	workers  int
+	docs     []light // by number (order of Each)
+	ws       []*worker
+	df       counter
+	pos      []int // number → place in id order
+	byPos    []int // place → number
+	stockKey func(uint64) bool
+	texts    []string // by place: texts of the documents of candidates
+	feats    []*Features
+	seqs     []*passage.Seq
+}
+
+// first reads the corpus once, extracting in parallel, and keeps each
+// document's metadata and its filing keys.
+func (s *scan) first(ctx context.Context, src Source) error {
+	type job struct {
+		i int
+		d corpus.Doc
+	}
+	jobs := make(chan job, 64*s.workers)
+	var wg sync.WaitGroup
+	var mu sync.Mutex // guards s.docs against growth while workers write
+	s.ws = make([]*worker, s.workers)
+	for w := range s.ws {
+		ex, _ := NewExtractor(s.o)
+		s.ws[w] = &worker{ex: ex}
+		wg.Add(1)
+		go func(wk *worker) {
+			defer wg.Done()
+			for j := range jobs {
+				f := wk.ex.Extract(j.d.Text)
+				wk.file(j.i, &f)
+				if len(wk.df) > 1<<20 {
+					s.df.add(wk.df)
+					wk.df = wk.df[:0]
+				}
+				mu.Lock()
+				l := &s.docs[j.i]
+				l.tokens, l.shingles, l.norm = f.Tokens, len(f.Hashes), f.Norm
+				mu.Unlock()
+			}
+			s.df.add(wk.df)
+			wk.df = nil
+		}(s.ws[w])
+	}
+	err := src.Each(ctx, func(i int, d corpus.Doc) error {
+		if i != len(s.docs) {
+			return fmt.Errorf("source numbered document %q %d, expected %d", d.ID, i, len(s.docs))
+		}
+		if i > MaxDocs {
+			return fmt.Errorf("more than %d documents: split the corpus", MaxDocs)
+		}
+		meta := d
+		meta.Text = ""
+		mu.Lock()
+		s.docs = append(s.docs, light{doc: meta})
+		mu.Unlock()
+		if s.o.Progress != nil && i%1000 == 0 {
+			s.o.Progress("reading", i, 0)
+		}
+		select {
+		case jobs <- job{i, d}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return nil
+	})
+	close(jobs)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// file records document i's keys and its distinct shingles.
+func (wk *worker) file(i int, f *Features) {
+	if f.Tokens == 0 {
+		return
+	}
+	for _, k := range f.Bands {
+		e := packKey(k, i)
+		wk.bands[partOf(e)] = append(wk.bands[partOf(e)], e)
+	}
+	for _, k := range f.Prints {
+		e := packKey(k, i)
+		wk.prints[partOf(e)] = append(wk.prints[partOf(e)], e)
+	}
+	start := len(wk.df)
+	for _, h := range f.Hashes {
+		wk.df = append(wk.df, keyOf(h))
+	}
+	d := wk.df[start:]
+	slices.Sort(d)
+	wk.df = wk.df[:start+len(slices.Compact(d))]
+}
+
+// order sorts the documents by id and rejects repeated ids.
+func (s *scan) order() error {
+	s.byPos = make([]int, len(s.docs))
+	for i := range s.byPos {
+		s.byPos[i] = i
+	}
+	slices.SortStableFunc(s.byPos, func(a, b int) int { return cmp.Compare(s.docs[a].doc.ID, s.docs[b].doc.ID) })
+	s.pos = make([]int, len(s.docs))
+	for p, i := range s.byPos {
+		s.pos[i] = p
+		if p > 0 && s.docs[s.byPos[p-1]].doc.ID == s.docs[i].doc.ID {
+			return fmt.Errorf("document id %q is used twice: %s and %s", s.docs[i].doc.ID, s.docs[s.byPos[p-1]].doc.Where(), s.docs[i].doc.Where())
+		}
+	}
+	return nil
+}
+
+// isStock reports whether shingle hash h is a stock phrase.
+func (s *scan) isStock(h uint64) bool { return s.stockKey(keyOf(h)) }
+
+// pairKey packs a pair of places, i < j.
+func pairKey(i, j int) uint64 { return uint64(i)<<32 | uint64(j) }
+
+// candidates returns the pairs to verify, as sorted pair keys of places.
+func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
+	n := len(s.docs)
+	var keys []uint64
+	if s.o.Exhaustive {
+		for p := 0; p < n; p++ {
+			if s.docs[s.byPos[p]].tokens == 0 {
+				continue
+			}
+			for q := p + 1; q < n; q++ {
+				if s.docs[s.byPos[q]].tokens > 0 {
+					keys = append(keys, pairKey(p, q))
+				}
+			}
+		}
+		return keys, nil
+	}
+	// Identical normalised texts are duplicates whatever their length;
+	// the first of each group stands for it in the tables.
+	type normAt struct {
+		norm [2]uint64
+		i    int
+	}
+	var norms []normAt
+	for i := range s.docs {
+		if s.docs[i].tokens > 0 {
+			norms = append(norms, normAt{s.docs[i].norm, i})
+		}
+	}
+	slices.SortFunc(norms, func(a, b normAt) int {
+		return cmp.Or(cmp.Compare(a.norm[0], b.norm[0]), cmp.Compare(a.norm[1], b.norm[1]), cmp.Compare(a.i, b.i))
+	})
+	rep := make([]int, n) // representative of each document, -1 if none
+	group := map[int][]int{}
+	for i := range rep {
+		rep[i] = -1
+	}
+	for a := 0; a < len(norms); {
+		b := a + 1
+		for b < len(norms) && norms[b].norm == norms[a].norm {
+			b++
+		}
+		r := norms[a].i
+		for _, x := range norms[a:b] {
+			rep[x.i] = r
+		}
+		if b-a > 1 {
+			var g []int
+			for _, x := range norms[a:b] {
+				g = append(g, x.i)
+			}
+			group[r] = g
+			for x := a; x < b; x++ {
+				for y := x + 1; y < b; y++ {
+					keys = append(keys, s.placePair(norms[x].i, norms[y].i))
+				}
+			}
+		}
+		a = b
+	}
+	norms = nil
+	members := func(r int) []int {
+		if g, ok := group[r]; ok {
+			return g
+		}
+		return []int{r}
+	}
+	var repPairs []uint64
+	scratch := []uint64{}
+	var ids []int
+	for part := 0; part < parts; part++ {
+		for _, table := range []int{0, 1} { // bands, then fingerprints
+			var entries []uint64
+			for _, wk := range s.ws {
+				if table == 0 {
+					entries = append(entries, wk.bands[part]...)
+					wk.bands[part] = nil
+				} else {
+					entries = append(entries, wk.prints[part]...)
+					wk.prints[part] = nil
+				}
+			}
+			if cap(scratch) < len(entries) {
+				scratch = make([]uint64, len(entries))
+			}
+			lsh.SortKeys(entries, scratch[:len(entries)])
+			for a := 0; a < len(entries); {
+				b := a + 1
+				for b < len(entries) && keyOf(entries[b]) == keyOf(entries[a]) {
+					b++
+				}
+				if b-a > 1 && (table == 0 || !s.stockKey(keyOf(entries[a]))) {
+					ids = ids[:0]
+					for _, e := range entries[a:b] {
+						if i := idOf(e); rep[i] == i {
+							ids = append(ids, i)
+						}
+					}
+					for x := range ids {
+						for y := x + 1; y < len(ids); y++ {
+							if ids[x] != ids[y] {
+								repPairs = append(repPairs, pairKey(min(ids[x], ids[y]), max(ids[x], ids[y])))
+							}
+						}
+					}
+				}
+				a = b
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	s.ws = nil
+	for _, k := range sortUnique(repPairs) {
+		for _, x := range members(int(k >> 32)) {
+			for _, y := range members(int(k & 0xffffffff)) {
+				keys = append(keys, s.placePair(x, y))
+			}
+		}
+	}
+	return sortUnique(keys), nil
+}
+
+// placePair is the pair key, in places, of documents numbered i and j.
+func (s *scan) placePair(i, j int) uint64 {
+	p, q := s.pos[i], s.pos[j]
+	return pairKey(min(p, q), max(p, q))
+}
+
+// sortUnique sorts keys and drops repeats.
+func sortUnique(keys []uint64) []uint64 {
+	lsh.SortKeys(keys, make([]uint64, len(keys)))
+	return slices.Compact(keys)
+}
+
+// parallel calls fn(worker, i) for i in [0, n) on s.workers goroutines,
+// reporting progress as stage.
+func (s *scan) parallel(ctx context.Context, stage string, n int, fn func(w, i int)) error {
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	step := max(1, n/100)
+	for w := 0; w < s.workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				if s.o.Progress != nil && i < n && i%step == 0 {
+					s.o.Progress(stage, i, n)
+				}
+				mu.Unlock()
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				fn(w, i)
+			}
+		}(w)
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// verifyAll reads the texts of the candidates' documents again, verifies
+// the candidates and returns the reported pairs, in order of decreasing
+// score, then ids.
+func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pair, error) {
+	n := len(s.docs)
+	need := make([]bool, n) // by place
+	for _, c := range cands {
+		need[c>>32], need[c&0xffffffff] = true, true
+	}
+	var places, nums []int
+	for p, ok := range need {
+		if ok {
+			places = append(places, p)
+			nums = append(nums, s.byPos[p])
+		}
+	}
+	s.texts = make([]string, n)
+	if err := src.Texts(ctx, nums, func(k int, text string) error {
+		s.texts[places[k]] = text
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	s.feats = make([]*Features, n)
+	s.seqs = make([]*passage.Seq, n)
+	ex := make([]*Extractor, s.workers)
+	for w := range ex {
+		ex[w], _ = NewExtractor(s.o)
+	}
+	if err := s.parallel(ctx, "preparing", len(places), func(w, k int) {
+		p := places[k]
+		f := ex[w].Extract(s.texts[p])
+		s.feats[p] = &f
+		s.seqs[p] = passage.NewSeq(f.Hashes)
+	}); err != nil {
+		return nil, err
+	}
+	for _, p := range places {
+		if l := &s.docs[s.byPos[p]]; s.feats[p].Norm != l.norm {
+			return nil, fmt.Errorf("%s: the text read again differs from the text read first: was it changed during the run?", l.doc.Where())
+		}
+	}
+	out := make([]*Pair, len(cands))
+	matchers := make([]passage.Matcher, s.workers)
+	minScore := s.o.minScore()
+	err := s.parallel(ctx, "verifying", len(cands), func(w, c int) {
+		p, q := int(cands[c]>>32), int(cands[c]&0xffffffff)
+		pr := verify(&matchers[w], s.feats[p], s.feats[q], s.seqs[p], s.seqs[q], &s.o, s.isStock)
+		if reported(&pr, minScore) {
+			pr.I, pr.J = p, q
+			pr.A, pr.B = s.docs[s.byPos[p]].doc.ID, s.docs[s.byPos[q]].doc.ID
+			out[c] = &pr
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.seqs, s.feats = nil, nil
+	var pairs []Pair
+	inPair := make([]bool, n)
+	for _, p := range out {
+		if p != nil {
+			pairs = append(pairs, *p)
+			inPair[p.I], inPair[p.J] = true, true
+		}
+	}
+	// Evidence, from a fresh tokenisation of each document involved.
+	tok := map[int]*shingle.Text{}
+	get := func(p int) *shingle.Text {
+		t, ok := tok[p]
+		if !ok {
+			t = new(shingle.Text)
+			t.Tokenize(s.texts[p])
+			tok[p] = t
+		}
+		return t
+	}
+	for k := range pairs {
+		pr := &pairs[k]
+		if len(pr.Passages) > 0 {
+			addEvidence(pr, s.o.Shingle, get(pr.I), get(pr.J), s.texts[pr.I], s.texts[pr.J])
+		}
+		if k%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	// Keep only the texts of reported documents.
+	for p := range s.texts {
+		if !inPair[p] {
+			s.texts[p] = ""
+		}
+	}
+	SortPairs(pairs)
+	return pairs, nil
+}
