@@ -13,6 +13,9 @@ root=$(cd "$here/.." && pwd)
 shared=${SHARED:-$root/../shared}
 work=${WORK:-$(mktemp -d)}
 runs=${RUNS:-5}
+# A soft memory limit for the Go runtime: the garbage collector works
+# harder near it instead of letting the heap double.
+export GOMEMLIMIT=${GOMEMLIMIT:-1800MiB}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 
@@ -20,7 +23,7 @@ sizes=("$@")
 (cd "$here" && go build -o "$work/ekzhuscan" ./cmd/ekzhuscan && go build -o "$work/gencorpus" ./cmd/gencorpus && go build -o "$work/harness" ./cmd/harness)
 
 reuters=$shared/corpora/reuters21578/docs.jsonl
-echo "Reuters-21578 ($(du -h "$reuters" | cut -f1)), $(nproc) cores, $(date -u +%F), median of $runs runs"
+echo "Reuters-21578 ($(du -h "$reuters" | cut -f1)), $(nproc) cores, $(date -u +%F), median of $runs runs, GOMEMLIMIT=$GOMEMLIMIT"
 echo
 echo "| program | median s | min s | max s | peak RSS MiB |"
 echo "|---|---|---|---|---|"
@@ -38,6 +41,7 @@ for n in "${sizes[@]}"; do
   c=$work/gen$n.jsonl t=$work/gen$n.tsv
   "$work/gencorpus" -n "$n" -vocab "$reuters" -o "$c" -truth "$t" 2>/dev/null
   row=$("$work/harness" -runs "${GEN_RUNS:-3}" -label x -- "$work/neardup" scan -q --format json -o "$work/gen$n.json" "$c")
+  rm -f "$c.gz"
   med=$(echo "$row" | cut -d'|' -f3) rss=$(echo "$row" | cut -d'|' -f6)
   ev=$("$work/neardup" eval --truth "$t" --class-column kind --complete --format json "$work/gen$n.json")
   python3 - "$n" "$(du -m "$c" | cut -f1)" "$med" "$rss" "$ev" <<'PY'

@@ -42,6 +42,10 @@ type Options struct {
 	// PassageHashes is the number of independent hash functions windows
 	// are min-hashed with (bands of one row each).
 	PassageHashes int
+	// MinPrints is the number of common fingerprints (held by more than
+	// 16 documents) two documents must share to be candidates for reuse.
+	// A rarer fingerprint, or a shared band, is enough alone.
+	MinPrints int
 	// MinPassage is the least number of shingles, stock phrases not
 	// counted, that a shared run needs to be evidence.
 	MinPassage int
@@ -82,6 +86,7 @@ func Defaults() Options {
 		MinScore:      -1,
 		Window:        6,
 		PassageHashes: 1,
+		MinPrints:     2,
 		MinPassage:    1,
 		Gap:           6,
 		StockFraction: 0.1,
@@ -107,6 +112,8 @@ func (o *Options) Check() error {
 		return fmt.Errorf("reuse score %v: must be in [0, 1]", o.ReuseScore)
 	case o.MinScore > 1 || math.IsNaN(o.MinScore):
 		return fmt.Errorf("min score %v: must be at most 1", o.MinScore)
+	case o.MinPrints < 1:
+		return fmt.Errorf("min prints %d: must be at least 1", o.MinPrints)
 	case o.Window < 1:
 		return fmt.Errorf("window %d: must be at least 1", o.Window)
 	case o.MinPassage < 1:

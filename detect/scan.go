@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -65,6 +66,12 @@ const (
 	parts   = 16 // tables are split by the top bits of the key
 )
 
+// rareGroup is the most documents a fingerprint may have for sharing it
+// alone to make two documents candidates. Text that more documents share
+// is common enough to be shared by chance (a frequent phrase), and
+// proposes only pairs that share MinPrints fingerprints.
+const rareGroup = 16
+
 // MaxDocs is the most documents Scan handles.
 const MaxDocs = 1<<idBits - 1
 
@@ -79,7 +86,7 @@ func partOf(e uint64) int            { return int(e >> (64 - 4)) }
 // 2^sketchBits counters, whose overcounts at the frequencies that make
 // stock phrases (100 documents and more there) are nil in practice.
 const (
-	exactLimit  = 32 << 20
+	exactLimit  = 16 << 20
 	sketchDepth = 4
 	sketchBits  = 24
 )
@@ -105,7 +112,7 @@ type worker struct {
 type counter struct {
 	mu     sync.Mutex
 	exact  []uint64
-	sketch []uint32
+	sketch []uint16 // saturating: stock needs far fewer documents
 }
 
 func (c *counter) add(keys []uint64) {
@@ -116,12 +123,14 @@ func (c *counter) add(keys []uint64) {
 		if len(c.exact) <= exactLimit {
 			return
 		}
-		c.sketch = make([]uint32, sketchDepth<<sketchBits)
+		c.sketch = make([]uint16, sketchDepth<<sketchBits)
 		keys, c.exact = c.exact, nil
 	}
 	for _, k := range keys {
 		for r := 0; r < sketchDepth; r++ {
-			c.sketch[sketchCell(k, r)]++
+			if x := &c.sketch[sketchCell(k, r)]; *x < math.MaxUint16 {
+				*x++
+			}
 		}
 	}
 }
@@ -195,7 +204,7 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Params: s.params, Pairs: pairs, Stats: Stats{Candidates: len(cands), StockShingles: nStock}}
+	res := &Result{Params: s.params, Pairs: pairs, Stats: Stats{Candidates: len(cands), StockShingles: max(0, nStock), StockSketched: nStock < 0}}
 	res.Documents = make([]Document, len(s.docs))
 	for p, i := range s.byPos {
 		l := &s.docs[i]
@@ -396,7 +405,10 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 		}
 		return []int{r}
 	}
-	var repPairs []uint64
+	// Pairs sharing a band are candidates, and so are pairs sharing a
+	// fingerprint that few documents have; pairs sharing only common
+	// fingerprints are when they share MinPrints of them.
+	var repPairs, printPairs []uint64
 	scratch := []uint64{}
 	var ids []int
 	for part := 0; part < parts; part++ {
@@ -429,8 +441,14 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 					}
 					for x := range ids {
 						for y := x + 1; y < len(ids); y++ {
-							if ids[x] != ids[y] {
-								repPairs = append(repPairs, pairKey(min(ids[x], ids[y]), max(ids[x], ids[y])))
+							if ids[x] == ids[y] {
+								continue
+							}
+							k := pairKey(min(ids[x], ids[y]), max(ids[x], ids[y]))
+							if table == 0 || len(ids) <= rareGroup {
+								repPairs = append(repPairs, k)
+							} else {
+								printPairs = append(printPairs, k)
 							}
 						}
 					}
@@ -443,6 +461,18 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 		}
 	}
 	s.ws = nil
+	lsh.SortKeys(printPairs, make([]uint64, len(printPairs)))
+	for a := 0; a < len(printPairs); {
+		b := a + 1
+		for b < len(printPairs) && printPairs[b] == printPairs[a] {
+			b++
+		}
+		if b-a >= s.o.MinPrints {
+			repPairs = append(repPairs, printPairs[a])
+		}
+		a = b
+	}
+	printPairs = nil
 	for _, k := range sortUnique(repPairs) {
 		for _, x := range members(int(k >> 32)) {
 			for _, y := range members(int(k & 0xffffffff)) {
@@ -511,36 +541,61 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			nums = append(nums, s.byPos[p])
 		}
 	}
-	s.texts = make([]string, n)
-	if err := src.Texts(ctx, nums, func(k int, text string) error {
-		s.texts[places[k]] = text
-		return nil
-	}); err != nil {
-		return nil, err
-	}
+	// What verification needs of each: its sequence, tokens and norm.
+	// The texts are read again after verification, for the documents of
+	// reported pairs only.
 	s.feats = make([]*Features, n)
 	s.seqs = make([]*passage.Seq, n)
 	ex := make([]*Extractor, s.workers)
 	for w := range ex {
 		ex[w], _ = NewExtractor(s.o)
 	}
-	if err := s.parallel(ctx, "preparing", len(places), func(w, k int) {
-		p := places[k]
-		f := ex[w].Extract(s.texts[p])
-		s.feats[p] = &f
-		s.seqs[p] = passage.NewSeq(f.Hashes)
-	}); err != nil {
-		return nil, err
+	type job struct {
+		p    int
+		text string
 	}
-	for _, p := range places {
-		if l := &s.docs[s.byPos[p]]; s.feats[p].Norm != l.norm {
-			return nil, fmt.Errorf("%s: the text read again differs from the text read first: was it changed during the run?", l.doc.Where())
+	var mu sync.Mutex
+	var changed error
+	jobs := make(chan job, 64*s.workers)
+	var wg sync.WaitGroup
+	for w := 0; w < s.workers; w++ {
+		wg.Add(1)
+		go func(e *Extractor) {
+			defer wg.Done()
+			for j := range jobs {
+				f := e.Extract(j.text)
+				if l := &s.docs[s.byPos[j.p]]; f.Norm != l.norm {
+					mu.Lock()
+					if changed == nil {
+						changed = fmt.Errorf("%s: the text read again differs from the text read first: was it changed during the run?", l.doc.Where())
+					}
+					mu.Unlock()
+				}
+				s.seqs[j.p] = passage.NewSeq(f.Hashes)
+				s.feats[j.p] = &Features{Tokens: f.Tokens, Norm: f.Norm}
+			}
+		}(ex[w])
+	}
+	err := src.Texts(ctx, nums, func(k int, text string) error {
+		select {
+		case jobs <- job{places[k], text}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
 		}
+	})
+	close(jobs)
+	wg.Wait()
+	if err == nil {
+		err = changed
+	}
+	if err != nil {
+		return nil, err
 	}
 	out := make([]*Pair, len(cands))
 	matchers := make([]passage.Matcher, s.workers)
 	minScore := s.o.minScore()
-	err := s.parallel(ctx, "verifying", len(cands), func(w, c int) {
+	err = s.parallel(ctx, "verifying", len(cands), func(w, c int) {
 		p, q := int(cands[c]>>32), int(cands[c]&0xffffffff)
 		pr := verify(&matchers[w], s.feats[p], s.feats[q], s.seqs[p], s.seqs[q], &s.o, s.isStock)
 		if reported(&pr, minScore) {
@@ -561,7 +616,22 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			inPair[p.I], inPair[p.J] = true, true
 		}
 	}
-	// Evidence, from a fresh tokenisation of each document involved.
+	// Evidence, from the texts of the documents of reported pairs, read
+	// a last time, and tokenised again.
+	var shown, shownNums []int
+	for p, ok := range inPair {
+		if ok {
+			shown = append(shown, p)
+			shownNums = append(shownNums, s.byPos[p])
+		}
+	}
+	s.texts = make([]string, n)
+	if err := src.Texts(ctx, shownNums, func(k int, text string) error {
+		s.texts[shown[k]] = text
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	tok := map[int]*shingle.Text{}
 	get := func(p int) *shingle.Text {
 		t, ok := tok[p]
@@ -579,12 +649,6 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		}
 		if k%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
-		}
-	}
-	// Keep only the texts of reported documents.
-	for p := range s.texts {
-		if !inPair[p] {
-			s.texts[p] = ""
 		}
 	}
 	SortPairs(pairs)

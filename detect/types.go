@@ -87,8 +87,12 @@ type Cluster struct {
 type Stats struct {
 	// Candidates is the number of document pairs verified exactly.
 	Candidates int `json:"candidates"`
-	// StockShingles is the number of distinct shingles found stock.
+	// StockShingles is the number of distinct shingles found stock,
+	// when counted exactly.
 	StockShingles int `json:"stock_shingles"`
+	// StockSketched is set when the corpus was too large to count
+	// shingle frequencies exactly and a count-min sketch decided stock.
+	StockSketched bool `json:"stock_sketched,omitempty"`
 }
 
 // Result is the outcome of a run.

@@ -24,7 +24,8 @@ import (
 // NewSeq; a Seq is immutable and safe for concurrent use.
 type Seq struct {
 	n        int
-	sorted   []entry // by hash, then position
+	hs       []uint64 // hashes, sorted
+	pos      []int32  // the position of each, ascending among equal hashes
 	distinct int
 }
 
@@ -36,18 +37,21 @@ type entry struct {
 // NewSeq prepares the shingle hashes of one text, in text order. It does
 // not keep hashes.
 func NewSeq(hashes []uint64) *Seq {
-	s := &Seq{n: len(hashes), sorted: make([]entry, len(hashes))}
+	sorted := make([]entry, len(hashes))
 	for i, h := range hashes {
-		s.sorted[i] = entry{h, int32(i)}
+		sorted[i] = entry{h, int32(i)}
 	}
-	slices.SortFunc(s.sorted, func(a, b entry) int {
+	slices.SortFunc(sorted, func(a, b entry) int {
 		if c := cmp.Compare(a.h, b.h); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.pos, b.pos)
 	})
-	for i := range s.sorted {
-		if i == 0 || s.sorted[i].h != s.sorted[i-1].h {
+	// Kept as two slices: 12 bytes a shingle instead of a padded 16.
+	s := &Seq{n: len(hashes), hs: make([]uint64, len(sorted)), pos: make([]int32, len(sorted))}
+	for i, e := range sorted {
+		s.hs[i], s.pos[i] = e.h, e.pos
+		if i == 0 || e.h != sorted[i-1].h {
 			s.distinct++
 		}
 	}
@@ -62,9 +66,9 @@ func (s *Seq) Distinct() int { return s.distinct }
 
 // Hashes appends the distinct shingle hashes in increasing order to dst.
 func (s *Seq) Hashes(dst []uint64) []uint64 {
-	for i, e := range s.sorted {
-		if i == 0 || e.h != s.sorted[i-1].h {
-			dst = append(dst, e.h)
+	for i, h := range s.hs {
+		if i == 0 || h != s.hs[i-1] {
+			dst = append(dst, h)
 		}
 	}
 	return dst
@@ -134,21 +138,21 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 	}
 	m.matches = m.matches[:0]
 	var res Result
-	x, y := a.sorted, b.sorted
+	x, y := a.hs, b.hs
 	i, j := 0, 0
 	for i < len(x) && j < len(y) {
 		switch {
-		case x[i].h < y[j].h:
+		case x[i] < y[j]:
 			i++
-		case x[i].h > y[j].h:
+		case x[i] > y[j]:
 			j++
 		default:
-			h := x[i].h
+			h := x[i]
 			ie, je := i+1, j+1
-			for ie < len(x) && x[ie].h == h {
+			for ie < len(x) && x[ie] == h {
 				ie++
 			}
-			for je < len(y) && y[je].h == h {
+			for je < len(y) && y[je] == h {
 				je++
 			}
 			res.Shared++
@@ -156,7 +160,7 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 			if (ie-i)*(je-j) <= maxRep {
 				for p := i; p < ie; p++ {
 					for q := j; q < je; q++ {
-						m.matches = append(m.matches, match{x[p].pos, y[q].pos, stock})
+						m.matches = append(m.matches, match{a.pos[p], b.pos[q], stock})
 					}
 				}
 			}

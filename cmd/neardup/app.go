@@ -117,6 +117,7 @@ func detectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "perms", Value: d.Perms, Usage: "hashes per document signature", Category: "Detection"},
 		&cli.StringFlag{Name: "hasher", Value: d.Hasher, Usage: "signature core: oph (fast) or minwise (go-minhash reference)", Category: "Detection"},
 		&cli.IntFlag{Name: "window", Value: d.Window, Usage: "passage window, in shingles: shared runs this long are always candidates", Category: "Passages"},
+		&cli.IntFlag{Name: "min-prints", Value: d.MinPrints, Usage: "fingerprints two documents must share to be reuse candidates", Category: "Passages"},
 		&cli.IntFlag{Name: "passage-hashes", Value: d.PassageHashes, Usage: "hash functions passage windows are min-hashed with", Category: "Passages"},
 		&cli.IntFlag{Name: "min-passage", Value: d.MinPassage, Usage: "least shingles, stock phrases aside, of a shared run", Category: "Passages"},
 		&cli.IntFlag{Name: "gap", Value: d.Gap, Usage: "most shingles between runs joined into one passage", Category: "Passages"},
@@ -146,6 +147,7 @@ func options(c *cli.Context) (detect.Options, error) {
 	o.Hasher = c.String("hasher")
 	o.Window = c.Int("window")
 	o.PassageHashes = c.Int("passage-hashes")
+	o.MinPrints = c.Int("min-prints")
 	o.MinPassage = c.Int("min-passage")
 	o.Gap = c.Int("gap")
 	o.StockFraction = c.Float64("stock-fraction")
@@ -258,7 +260,11 @@ func explain(w io.Writer, p detect.Params, st detect.Stats) {
 		p.Window, p.PassageHashes, p.Window, p.PassageHashes)
 	fmt.Fprintf(w, "evidence: runs of ≥ %d non-stock shingles joined across gaps of ≤ %d; stock phrases: shingles in ≥ %d documents\n",
 		p.MinPassage, p.Gap, p.StockMinDocs)
-	fmt.Fprintf(w, "work: %d candidate pairs verified, %d stock shingles\n", st.Candidates, st.StockShingles)
+	if st.StockSketched {
+		fmt.Fprintf(w, "work: %d candidate pairs verified; shingle frequencies counted in a sketch\n", st.Candidates)
+	} else {
+		fmt.Fprintf(w, "work: %d candidate pairs verified, %d stock shingles\n", st.Candidates, st.StockShingles)
+	}
 	fmt.Fprintf(w, "decision: near-duplicate at Jaccard ≥ %.2f, reuse at score ≥ %.2f; reporting scores ≥ %.2f\n", p.Threshold, p.ReuseScore, p.MinScore)
 }
 

@@ -73,7 +73,8 @@ Examples:
 }
 
 // profile starts the CPU profile that the hidden --cpuprofile flag asks
-// for and returns the function that stops it.
+// for and returns the function that stops it and writes the allocation
+// profile beside it (FILE.heap).
 func profile(c *cli.Context) (func(), error) {
 	p := c.String("cpuprofile")
 	if p == "" {
@@ -87,7 +88,14 @@ func profile(c *cli.Context) (func(), error) {
 		f.Close()
 		return nil, err
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		if h, err := os.Create(p + ".heap"); err == nil {
+			pprof.Lookup("allocs").WriteTo(h, 0)
+			h.Close()
+		}
+	}, nil
 }
 
 // emitReport writes rep as the command line asks: the matrix (--matrix),
