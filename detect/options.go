@@ -158,6 +158,7 @@ type Params struct {
 	MinScore        float64    `json:"min_score"`
 	Window          int        `json:"window"`
 	PassageHashes   int        `json:"passage_hashes"`
+	MinPrints       int        `json:"min_prints"`
 	MinPassage      int        `json:"min_passage"`
 	Gap             int        `json:"gap"`
 	StockMinDocs    int        `json:"stock_min_docs"`
@@ -171,7 +172,7 @@ func (o *Options) Params(n int) Params {
 	return Params{
 		Unit: o.Shingle.Unit.String(), K: o.Shingle.K, Hasher: o.Hasher, Perms: o.Perms, Seed: o.Seed,
 		NormVersion: shingle.Version, Threshold: o.Threshold, Bands: db, ProbAtThreshold: db.Probability(o.Threshold),
-		ReuseScore: o.ReuseScore, MinScore: o.minScore(), Window: o.Window, PassageHashes: o.PassageHashes,
+		ReuseScore: o.ReuseScore, MinScore: o.minScore(), Window: o.Window, PassageHashes: o.PassageHashes, MinPrints: o.MinPrints,
 		MinPassage: o.MinPassage, Gap: o.Gap,
 		StockMinDocs: o.stockMin(n), Exhaustive: o.Exhaustive,
 	}

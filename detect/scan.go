@@ -66,11 +66,11 @@ const (
 	parts   = 16 // tables are split by the top bits of the key
 )
 
-// rareGroup is the most documents a fingerprint may have for sharing it
+// RareGroup is the most documents a fingerprint may have for sharing it
 // alone to make two documents candidates. Text that more documents share
 // is common enough to be shared by chance (a frequent phrase), and
-// proposes only pairs that share MinPrints fingerprints.
-const rareGroup = 16
+// proposes only pairs that share Options.MinPrints such fingerprints.
+const RareGroup = 16
 
 // MaxDocs is the most documents Scan handles.
 const MaxDocs = 1<<idBits - 1
@@ -445,7 +445,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 								continue
 							}
 							k := pairKey(min(ids[x], ids[y]), max(ids[x], ids[y]))
-							if table == 0 || len(ids) <= rareGroup {
+							if table == 0 || len(ids) <= RareGroup {
 								repPairs = append(repPairs, k)
 							} else {
 								printPairs = append(printPairs, k)

@@ -179,15 +179,23 @@ func (c *collector) match(d found, stock func(uint64) bool, before func(string) 
 	if err != nil {
 		return err
 	}
+	// As in a scan: a shared band or norm key, or a fingerprint of at
+	// most detect.RareGroup documents, makes a candidate; commoner
+	// fingerprints must be shared MinPrints times.
 	cand := map[string]bool{}
+	common := map[string]int{}
 	for i, ids := range posts {
-		for _, id := range ids {
-			if before(id) {
-				cand[id] = true
-			}
-		}
 		if checking {
-			for _, id := range mem[ks[i]] {
+			ids = append(ids, mem[ks[i]]...)
+		}
+		isPrint := slices.Contains(d.f.Prints, ks[i]) && !slices.Contains(d.f.Bands, ks[i]) && ks[i] != normKey(&d.f)
+		for _, id := range ids {
+			if !before(id) && !(checking && slices.Contains(mem[ks[i]], id)) {
+				continue
+			}
+			if !isPrint || len(ids) <= detect.RareGroup {
+				cand[id] = true
+			} else if common[id]++; common[id] >= c.x.o.MinPrints {
 				cand[id] = true
 			}
 		}
