@@ -51,7 +51,8 @@ func (s Docs) Texts(ctx context.Context, idx []int, fn func(k int, text string) 
 }
 
 // Run detects the near-duplicate and reused documents among docs, which
-// must have distinct ids. Documents are reported in order of id.
+// must have distinct ids: Scan of a corpus in memory. Documents are
+// reported in order of id.
 func Run(ctx context.Context, docs []corpus.Doc, o Options) (*Result, error) {
 	return Scan(ctx, Docs(docs), o)
 }

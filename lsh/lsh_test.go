@@ -158,62 +158,6 @@ func BenchmarkQuery(b *testing.B) {
 	}
 }
 
-func TestGroupAndSort(t *testing.T) {
-	rng := rand.New(rand.NewPCG(8, 8))
-	for _, n := range []int{0, 5, 255, 256, 5000} {
-		e := make([]Entry, n)
-		for i := range e {
-			e[i] = Entry{Key: rng.Uint64() % uint64(n/3+1) * 0x9e3779b97f4a7c15, ID: uint32(i)}
-		}
-		want := slices.Clone(e)
-		slices.SortStableFunc(want, func(a, b Entry) int {
-			if a.Key != b.Key {
-				if a.Key < b.Key {
-					return -1
-				}
-				return 1
-			}
-			return 0
-		})
-		got := slices.Clone(e)
-		SortEntries(got, make([]Entry, n))
-		if !slices.Equal(got, want) {
-			t.Fatalf("n=%d: radix sort differs from slices.SortFunc", n)
-		}
-		groups := 0
-		Group(slices.Clone(e), nil, func(ids []uint32) { groups++ })
-		wantGroups := 0
-		for i := 0; i < len(want); {
-			j := i + 1
-			for j < len(want) && want[j].Key == want[i].Key {
-				j++
-			}
-			if j-i > 1 {
-				wantGroups++
-			}
-			i = j
-		}
-		if groups != wantGroups {
-			t.Errorf("n=%d: %d groups, want %d", n, groups, wantGroups)
-		}
-	}
-}
-
-func BenchmarkSortEntries(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	e := make([]Entry, 1<<20)
-	for i := range e {
-		e[i] = Entry{Key: rng.Uint64(), ID: uint32(i)}
-	}
-	work, scratch := make([]Entry, len(e)), make([]Entry, len(e))
-	b.SetBytes(int64(len(e)) * 16)
-	b.ReportAllocs()
-	for b.Loop() {
-		copy(work, e)
-		SortEntries(work, scratch)
-	}
-}
-
 func TestSortKeys(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 3))
 	for _, n := range []int{0, 10, 300, 70000} {
@@ -227,5 +171,20 @@ func TestSortKeys(t *testing.T) {
 		if !slices.Equal(k, want) {
 			t.Fatalf("n=%d: not sorted", n)
 		}
+	}
+}
+
+func BenchmarkSortKeys(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	keys := make([]uint64, 1<<20)
+	for i := range keys {
+		keys[i] = rng.Uint64()
+	}
+	work, scratch := make([]uint64, len(keys)), make([]uint64, len(keys))
+	b.SetBytes(int64(len(keys)) * 8)
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(work, keys)
+		SortKeys(work, scratch)
 	}
 }
