@@ -52,10 +52,7 @@ func NewExtractor(o Options) (*Extractor, error) {
 // Extract returns the features of text. The returned slices are new: the
 // caller owns them.
 func (e *Extractor) Extract(text string) Features {
-	e.text.Tokenize(text)
-	f := Features{Tokens: e.text.Len()}
-	f.Hashes = e.o.Shingle.Shingles(nil, &e.text)
-	f.Norm[0], f.Norm[1] = murmur3.Sum128WithSeed(e.text.Norm, 0x64757073) // "dups"
+	f := e.Shingles(text)
 	if len(f.Hashes) == 0 {
 		return f
 	}
@@ -69,6 +66,16 @@ func (e *Extractor) Extract(text string) Features {
 	}
 	slices.Sort(f.Prints)
 	f.Prints = slices.Clip(slices.Compact(f.Prints))
+	return f
+}
+
+// Shingles returns the features of text that exact verification needs:
+// Tokens, Hashes and Norm, without the keys.
+func (e *Extractor) Shingles(text string) Features {
+	e.text.Tokenize(text)
+	f := Features{Tokens: e.text.Len()}
+	f.Hashes = e.o.Shingle.Shingles(nil, &e.text)
+	f.Norm[0], f.Norm[1] = murmur3.Sum128WithSeed(e.text.Norm, 0x64757073) // "dups"
 	return f
 }
 

@@ -564,7 +564,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		go func(e *Extractor) {
 			defer wg.Done()
 			for j := range jobs {
-				f := e.Extract(j.text)
+				f := e.Shingles(j.text)
 				if l := &s.docs[s.byPos[j.p]]; f.Norm != l.norm {
 					mu.Lock()
 					if changed == nil {

@@ -41,12 +41,8 @@ func NewSeq(hashes []uint64) *Seq {
 	for i, h := range hashes {
 		sorted[i] = entry{h, int32(i)}
 	}
-	slices.SortFunc(sorted, func(a, b entry) int {
-		if c := cmp.Compare(a.h, b.h); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.pos, b.pos)
-	})
+	// Stable by hash: positions of a repeated shingle stay ascending.
+	slices.SortStableFunc(sorted, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
 	// Kept as two slices: 12 bytes a shingle instead of a padded 16.
 	s := &Seq{n: len(hashes), hs: make([]uint64, len(sorted)), pos: make([]int32, len(sorted))}
 	for i, e := range sorted {

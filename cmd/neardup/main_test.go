@@ -5,10 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/detect"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the current output")
@@ -242,5 +247,38 @@ func TestIndexCommands(t *testing.T) {
 	}
 	if code, _, errs := neardup(t, "check", "--db", filepath.Join(t.TempDir(), "none.idx"), files[3]); code != 2 || !strings.Contains(errs, "no index there") {
 		t.Errorf("missing index: exit %d: %s", code, errs)
+	}
+}
+
+// TestRereadingSource checks that a scan that reads texts again from disk
+// (as for corpora too large to hold) reports what one holding them does.
+func TestRereadingSource(t *testing.T) {
+	dir := t.TempDir()
+	// Files of several kinds, so that each is read again its own way.
+	entries, _ := os.ReadDir(seeds)
+	var lines []string
+	for i, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(seeds, e.Name()))
+		if i%2 == 0 {
+			os.WriteFile(filepath.Join(dir, e.Name()), data, 0o644)
+		} else {
+			b, _ := json.Marshal(map[string]string{"id": e.Name(), "text": string(data)})
+			lines = append(lines, string(b))
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "more.jsonl"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	run := func(keep int) *detect.Result {
+		con := &console{w: io.Discard, quiet: true}
+		src := newFileSource(con, &corpus.Reader{}, []string{dir})
+		src.keep = keep
+		res, err := detect.Scan(context.Background(), src, detect.Defaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	held, reread := run(keepBytes), run(0)
+	if len(held.Pairs) != 1 || !reflect.DeepEqual(held.Pairs, reread.Pairs) {
+		t.Errorf("pairs differ:\n%+v\n%+v", held.Pairs, reread.Pairs)
 	}
 }

@@ -55,7 +55,7 @@ Examples:
 			}
 			con := newConsole(c)
 			o.Progress = con.showProgress
-			src := &fileSource{con: con, r: con.reader(c), roots: c.Args().Slice()}
+			src := newFileSource(con, con.reader(c), c.Args().Slice())
 			res, err := detect.Scan(c.Context, src, o)
 			con.clear()
 			if err != nil {

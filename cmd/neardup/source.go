@@ -9,14 +9,26 @@ import (
 
 // fileSource is the corpus under the command line's paths, read by
 // detect.Scan twice: whole, then the texts it asks for again. Between the
-// readings it keeps only where each document is.
+// readings it keeps where each document is, and the texts themselves
+// while they add up to less than keepBytes: a small corpus is not read
+// from disk three times.
 type fileSource struct {
 	con   *console
 	r     *corpus.Reader
 	roots []string
 	paths []string
 	at    []place
+	texts []string // all texts, while they fit in keep bytes
+	kept  int
+	keep  int
 }
+
+func newFileSource(con *console, r *corpus.Reader, roots []string) *fileSource {
+	return &fileSource{con: con, r: r, roots: roots, keep: keepBytes}
+}
+
+// keepBytes is how much text a fileSource keeps in memory.
+const keepBytes = 256 << 20
 
 type place struct {
 	path       int32 // index in paths
@@ -26,7 +38,7 @@ type place struct {
 // Each implements detect.Source. A document whose id was seen before is
 // left out with a warning naming both places.
 func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) error) error {
-	s.paths, s.at = nil, nil
+	s.paths, s.at, s.texts, s.kept = nil, nil, nil, 0
 	pathIdx := map[string]int32{}
 	seen := map[string]string{}
 	err := s.r.Walk(ctx, s.roots, func(d corpus.Doc) error {
@@ -42,6 +54,11 @@ func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) erro
 			s.paths = append(s.paths, d.Path)
 		}
 		s.at = append(s.at, place{p, int32(d.Line), int32(d.Elem)})
+		if s.kept += len(d.Text); s.kept <= s.keep {
+			s.texts = append(s.texts, d.Text)
+		} else {
+			s.texts = nil
+		}
 		return fn(len(s.at)-1, d)
 	})
 	s.con.clear()
@@ -54,6 +71,14 @@ func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) erro
 
 // Texts implements detect.Source.
 func (s *fileSource) Texts(ctx context.Context, idx []int, fn func(k int, text string) error) error {
+	if s.texts != nil {
+		for k, i := range idx {
+			if err := fn(k, s.texts[i]); err != nil {
+				return err
+			}
+		}
+		return ctx.Err()
+	}
 	docs := make([]corpus.Doc, len(idx))
 	for k, i := range idx {
 		a := s.at[i]
