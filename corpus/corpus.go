@@ -462,6 +462,15 @@ func (r *Reader) decode(name string, line int, data []byte) (Doc, error) {
 	if textField == "" {
 		textField = "text"
 	}
+	if f, ok := scanFlat(data, idField, textField); ok {
+		return decodeFlat(name, line, &f, idField, textField)
+	}
+	return r.decodeGeneral(name, line, data, idField, textField)
+}
+
+// decodeGeneral reads one article object with encoding/json, for the
+// objects scanFlat leaves.
+func (r *Reader) decodeGeneral(name string, line int, data []byte, idField, textField string) (Doc, error) {
 	if !utf8.Valid(data) {
 		// encoding/json would repair it silently; say so.
 		r.warn(&Error{Path: name, Line: line, Err: ErrBadUTF8})
@@ -492,6 +501,30 @@ func (r *Reader) decode(name string, line int, data []byte) (Doc, error) {
 			*dst, _ = stringField(raw)
 		}
 	}
+	return doc, nil
+}
+
+// decodeFlat makes a document of the members scanFlat found, as the
+// general path would.
+func decodeFlat(name string, line int, f *fields, idField, textField string) (Doc, error) {
+	doc := Doc{Path: name, Line: line}
+	if !f.hasText {
+		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("no %q field (choose the text field with --text-field)", textField)}
+	}
+	text, ok := unquote(f.text)
+	if !ok {
+		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: not a string", textField)}
+	}
+	doc.Text = text
+	if f.hasID {
+		if doc.ID, ok = rawString(f.id); !ok {
+			return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: not a string or number", idField)}
+		}
+	}
+	doc.Title, _ = rawString(f.title)
+	doc.Date, _ = rawString(f.date)
+	doc.Source, _ = rawString(f.source)
+	doc.URL, _ = rawString(f.url)
 	return doc, nil
 }
 

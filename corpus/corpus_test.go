@@ -359,3 +359,30 @@ func TestReload(t *testing.T) {
 		t.Errorf("reloading a vanished document: %v", err)
 	}
 }
+
+// FuzzFastDecode checks that the fast path of JSON decoding, where it
+// applies, gives what encoding/json gives.
+func FuzzFastDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"id": "a", "text": "b"}`, `{"id": 12.5e3, "text": "tab\tand \"quote\" \u00e9"}`,
+		`{"text": "x", "meta": {"a": [1, "}"]}, "title": null}`, `{"text": 5}`, `{"id": true, "text": "t"}`,
+		`{"text": "a", "text": "b"}`, `{}`, `{"text": "x"} trailing`, `{"a\u0062": "x"}`, `{"text": "\ud800"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := &Reader{}
+		fast, fok := scanFlat(data, "id", "text")
+		if !fok {
+			return
+		}
+		got, gerr := decodeFlat("f", 1, &fast, "id", "text")
+		want, werr := r.decodeGeneral("f", 1, data, "id", "text")
+		if (gerr == nil) != (werr == nil) {
+			t.Fatalf("%q: fast error %v, general error %v", data, gerr, werr)
+		}
+		if gerr == nil && got != want {
+			t.Fatalf("%q: fast %+v, general %+v", data, got, want)
+		}
+	})
+}

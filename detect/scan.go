@@ -222,6 +222,7 @@ type scan struct {
 	workers  int
 	docs     []light // by number (order of Each)
 	ws       []*worker
+	ex       []*Extractor // one a worker, for both readings
 	df       counter
 	pos      []int // number → place in id order
 	byPos    []int // place → number
@@ -242,9 +243,10 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex // guards s.docs against growth while workers write
 	s.ws = make([]*worker, s.workers)
+	s.ex = make([]*Extractor, s.workers)
 	for w := range s.ws {
-		ex, _ := NewExtractor(s.o)
-		s.ws[w] = &worker{ex: ex}
+		s.ex[w], _ = NewExtractor(s.o) // s.o was checked
+		s.ws[w] = &worker{ex: s.ex[w]}
 		wg.Add(1)
 		go func(wk *worker) {
 			defer wg.Done()
@@ -547,10 +549,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	// reported pairs only.
 	s.feats = make([]*Features, n)
 	s.seqs = make([]*passage.Seq, n)
-	ex := make([]*Extractor, s.workers)
-	for w := range ex {
-		ex[w], _ = NewExtractor(s.o)
-	}
+	ex := s.ex
 	type job struct {
 		p    int
 		text string

@@ -25,7 +25,7 @@ import (
 type Seq struct {
 	n        int
 	hs       []uint64 // hashes, sorted
-	pos      []int32  // the position of each, ascending among equal hashes
+	pos      []int32  // the position of each
 	distinct int
 }
 
@@ -41,8 +41,9 @@ func NewSeq(hashes []uint64) *Seq {
 	for i, h := range hashes {
 		sorted[i] = entry{h, int32(i)}
 	}
-	// Stable by hash: positions of a repeated shingle stay ascending.
-	slices.SortStableFunc(sorted, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
+	// By hash only: the order of a repeated shingle's positions does not
+	// matter, as Compare orders its matches itself.
+	slices.SortFunc(sorted, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
 	// Kept as two slices: 12 bytes a shingle instead of a padded 16.
 	s := &Seq{n: len(hashes), hs: make([]uint64, len(sorted)), pos: make([]int32, len(sorted))}
 	for i, e := range sorted {

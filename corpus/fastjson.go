@@ -1,0 +1,218 @@
+package corpus
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// fields are the members of an article object that decode reads.
+type fields struct {
+	id, text, title, date, source, url []byte // raw values, strings with quotes
+	hasID, hasText                         bool
+}
+
+// scanFlat reads a JSON object whose members the decoder needs without
+// building a map: it finds the raw values of the id, text and metadata
+// members, skipping others (nested ones included). It returns false on
+// anything it does not handle plainly (escaped keys, invalid UTF-8,
+// malformed input), and decode then falls back to encoding/json, which
+// decides and words any error. Where scanFlat succeeds, the result is the
+// same as encoding/json's.
+func scanFlat(data []byte, idField, textField string) (f fields, ok bool) {
+	if !utf8.Valid(data) {
+		return f, false
+	}
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return f, false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return f, skipSpace(data, i+1) == len(data)
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return f, false
+		}
+		ks := i + 1
+		ke := ks
+		for ke < len(data) && data[ke] != '"' {
+			if data[ke] == '\\' || data[ke] < 0x20 {
+				return f, false
+			}
+			ke++
+		}
+		if ke >= len(data) {
+			return f, false
+		}
+		key := string(data[ks:ke])
+		i = skipSpace(data, ke+1)
+		if i >= len(data) || data[i] != ':' {
+			return f, false
+		}
+		i = skipSpace(data, i+1)
+		vs := i
+		var ve int
+		if ve, ok = skipValue(data, i); !ok {
+			return f, false
+		}
+		v := data[vs:ve]
+		switch key {
+		case idField:
+			f.id, f.hasID = v, true
+		case textField:
+			f.text, f.hasText = v, true
+		case "title":
+			f.title = v
+		case "date":
+			f.date = v
+		case "source":
+			f.source = v
+		case "url":
+			f.url = v
+		}
+		i = skipSpace(data, ve)
+		if i >= len(data) {
+			return f, false
+		}
+		if data[i] == '}' {
+			return f, skipSpace(data, i+1) == len(data)
+		}
+		if data[i] != ',' {
+			return f, false
+		}
+		i = skipSpace(data, i+1)
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the end of the JSON value starting at i.
+func skipValue(data []byte, i int) (int, bool) {
+	if i >= len(data) {
+		return 0, false
+	}
+	switch c := data[i]; {
+	case c == '"':
+		return skipString(data, i)
+	case c == '{' || c == '[':
+		// Nested values are checked by encoding/json when they matter:
+		// here only their extent.
+		depth, start := 0, i
+		for i < len(data) {
+			switch data[i] {
+			case '"':
+				e, ok := skipString(data, i)
+				if !ok {
+					return 0, false
+				}
+				i = e
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, json.Valid(data[start : i+1])
+				}
+			}
+			i++
+		}
+		return 0, false
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if len(data)-i >= len(lit) && string(data[i:i+len(lit)]) == lit {
+				return i + len(lit), true
+			}
+		}
+		return 0, false
+	case c == '-' || '0' <= c && c <= '9':
+		j := i
+		for j < len(data) && (data[j] == '-' || data[j] == '+' || data[j] == '.' || data[j] == 'e' || data[j] == 'E' || '0' <= data[j] && data[j] <= '9') {
+			j++
+		}
+		if !json.Valid(data[i:j]) {
+			return 0, false
+		}
+		return j, true
+	}
+	return 0, false
+}
+
+// skipString returns the end of the JSON string starting at i, its
+// control characters and escapes checked.
+func skipString(data []byte, i int) (int, bool) {
+	for j := i + 1; j < len(data); j++ {
+		switch c := data[j]; {
+		case c == '"':
+			return j + 1, true
+		case c < 0x20:
+			return 0, false
+		case c == '\\':
+			j++
+			if j >= len(data) {
+				return 0, false
+			}
+			switch data[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j+4 >= len(data) {
+					return 0, false
+				}
+				for _, h := range data[j+1 : j+5] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return 0, false
+					}
+				}
+				j += 4
+			default:
+				return 0, false
+			}
+		}
+	}
+	return 0, false
+}
+
+// rawString reads a raw value as decode's stringField does: a string, a
+// number as its literal, null as "". ok is false for other values.
+func rawString(raw []byte) (string, bool) {
+	switch {
+	case len(raw) == 0:
+		return "", false
+	case raw[0] == '"':
+		return unquote(raw)
+	case raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9':
+		return string(raw), true
+	case string(raw) == "null":
+		return "", true
+	}
+	return "", false
+}
+
+// unquote returns the Go string of a raw JSON string value.
+func unquote(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	plain := true
+	for _, c := range inner {
+		if c == '\\' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(inner), true
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
