@@ -386,3 +386,24 @@ func FuzzFastDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestFastDecodeMatchesGeneral(t *testing.T) {
+	r := &Reader{}
+	for _, in := range []string{
+		`{"id": "a", "text": "line\nbreak \"quoted\" \\ \/ \b\f\r\t \u00e9 \u4e2d"}`,
+		`{"text": "\ud83d\ude00 pair, \ud800 lone high, \udc00 lone low, \ud800\u0041 high then letter"}`,
+		`{"id": -3.5e2, "text": "n", "title": 7, "date": null, "source": {"x": 1}, "url": "http://x"}`,
+		`{"text": "dup", "text": "last wins"}`,
+		` { "text" : "spaces" , "id" : "s" } `,
+	} {
+		f, ok := scanFlat([]byte(in), "id", "text")
+		if !ok {
+			t.Fatalf("%s: fast path not taken", in)
+		}
+		got, gerr := decodeFlat("f", 1, &f, "id", "text")
+		want, werr := r.decodeGeneral("f", 1, []byte(in), "id", "text")
+		if gerr != nil || werr != nil || got != want {
+			t.Errorf("%s:\nfast    %+v %v\ngeneral %+v %v", in, got, gerr, want, werr)
+		}
+	}
+}
