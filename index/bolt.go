@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,12 +18,13 @@ var ErrLocked = errors.New("index is locked by another process")
 var (
 	bucketMeta = []byte("meta")
 	bucketDocs = []byte("docs")
-	bucketPost = []byte("postings") // key (8 bytes) + id → nothing
-	bucketDF   = []byte("sketch")   // chunk number (4 bytes) → chunkCells counters
+	bucketPost = []byte("postings")  // key (8 bytes) + id → nothing
+	bucketDF   = []byte("sketch")    // chunk number (4 bytes) → chunkCells counters
+	bucketLog  = []byte("sketchlog") // sequence (8 bytes) → one batch's counter changes
 	keyParams  = []byte("params")
 )
 
-const chunkCells = 4096
+const chunkCells = 4096 // 8 KiB of counters a chunk
 
 // Bolt is a Store in one file, through go.etcd.io/bbolt: each Apply is
 // one transaction, durable when it returns.
@@ -44,7 +44,7 @@ func OpenBolt(path string, readOnly bool, wait time.Duration) (*Bolt, error) {
 	}
 	if !readOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketMeta, bucketDocs, bucketPost, bucketDF} {
+			for _, b := range [][]byte{bucketMeta, bucketDocs, bucketPost, bucketDF, bucketLog} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
@@ -113,18 +113,32 @@ func (s *Bolt) Postings(keys []uint64) ([][]string, error) {
 	return out, err
 }
 
-// Sketch implements Store.
-func (s *Bolt) Sketch() ([]uint32, error) {
-	out := make([]uint32, SketchDepth*SketchWidth)
+// Sketch implements Store: the base counters plus the logged changes.
+func (s *Bolt) Sketch() ([]uint16, error) {
+	var out []uint16
 	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketDF).ForEach(func(k, v []byte) error {
-			base := int(binary.BigEndian.Uint32(k)) * chunkCells
-			for i := 0; i < chunkCells && 4*i+4 <= len(v); i++ {
-				out[base+i] = binary.LittleEndian.Uint32(v[4*i:])
-			}
-			return nil
-		})
+		var err error
+		out, err = readSketch(tx)
+		return err
 	})
+	return out, err
+}
+
+func readSketch(tx *bolt.Tx) ([]uint16, error) {
+	out := make([]uint16, SketchDepth*SketchWidth)
+	err := tx.Bucket(bucketDF).ForEach(func(k, v []byte) error {
+		base := int(binary.BigEndian.Uint32(k)) * chunkCells
+		for i := 0; i < chunkCells && 2*i+2 <= len(v) && base+i < len(out); i++ {
+			out[base+i] = binary.LittleEndian.Uint16(v[2*i:])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if lb := tx.Bucket(bucketLog); lb != nil {
+		err = lb.ForEach(func(_, v []byte) error { return decodeCells(out, v) })
+	}
 	return out, err
 }
 
@@ -185,35 +199,56 @@ func (s *Bolt) Apply(b *Batch) error {
 				return err
 			}
 		}
-		return applyCells(tx.Bucket(bucketDF), b.Cells)
+		if len(b.Cells) == 0 {
+			return nil
+		}
+		// The batch's counter changes go to the log; every foldEvery
+		// batches the log is folded into the base.
+		lb := tx.Bucket(bucketLog)
+		seq, err := lb.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := lb.Put(binary.BigEndian.AppendUint64(nil, seq), encodeCells(b.Cells)); err != nil {
+			return err
+		}
+		if lb.Stats().KeyN < foldEvery {
+			return nil
+		}
+		return fold(tx)
 	})
 }
 
-// applyCells adds the counter changes, chunk by chunk.
-func applyCells(df *bolt.Bucket, cells map[uint32]int32) error {
-	byChunk := map[uint32][]uint32{}
-	for c := range cells {
-		byChunk[c/chunkCells] = append(byChunk[c/chunkCells], c)
+// fold writes base counters and log as a new base and empties the log.
+func fold(tx *bolt.Tx) error {
+	counters, err := readSketch(tx)
+	if err != nil {
+		return err
 	}
-	chunks := make([]uint32, 0, len(byChunk))
-	for ch := range byChunk {
-		chunks = append(chunks, ch)
-	}
-	sort.Slice(chunks, func(i, j int) bool { return chunks[i] < chunks[j] })
-	for _, ch := range chunks {
-		key := binary.BigEndian.AppendUint32(nil, ch)
-		v := make([]byte, 4*chunkCells)
-		copy(v, df.Get(key))
-		for _, c := range byChunk[ch] {
-			i := 4 * (c % chunkCells)
-			n := int64(binary.LittleEndian.Uint32(v[i:])) + int64(cells[c])
-			binary.LittleEndian.PutUint32(v[i:], uint32(max(0, n)))
+	df := tx.Bucket(bucketDF)
+	for ch := 0; ch*chunkCells < len(counters); ch++ {
+		v := make([]byte, 2*chunkCells)
+		nonzero := false
+		for i, c := range counters[ch*chunkCells : (ch+1)*chunkCells] {
+			binary.LittleEndian.PutUint16(v[2*i:], c)
+			nonzero = nonzero || c != 0
+		}
+		key := binary.BigEndian.AppendUint32(nil, uint32(ch))
+		if !nonzero {
+			if err := df.Delete(key); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := df.Put(key, v); err != nil {
 			return err
 		}
 	}
-	return nil
+	if err := tx.DeleteBucket(bucketLog); err != nil {
+		return err
+	}
+	_, err = tx.CreateBucket(bucketLog)
+	return err
 }
 
 // Close implements Store.

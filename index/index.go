@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/neardup/neardup/corpus"
@@ -34,12 +35,19 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
-// Sketch dimensions: SketchDepth rows of SketchWidth 32-bit counters.
+// Sketch dimensions: SketchDepth rows of SketchWidth 16-bit saturating
+// counters (stock phrases need far fewer documents than 65,535). At 2^23
+// a row, the sketch's overcount stays far below the 100 documents that
+// make a stock phrase in large indexes up to several million articles.
 const (
 	SketchDepth = 4
-	SketchBits  = 20
+	SketchBits  = 23
 	SketchWidth = 1 << SketchBits
 )
+
+// foldEvery is how many logged batches of counter changes a store keeps
+// before folding them into its base counters.
+const foldEvery = 64
 
 // FormatVersion names the layout of stored records and keys.
 const FormatVersion = 1
@@ -54,7 +62,10 @@ type Store interface {
 	// Postings returns, for each key, the ids filed under it.
 	Postings(keys []uint64) ([][]string, error)
 	// Sketch returns all SketchDepth·SketchWidth counters, row by row.
-	Sketch() ([]uint32, error)
+	// Stores keep the counters as a base and a log of each batch's
+	// changes, folded into the base now and then, so that a batch writes
+	// its own changes, not the whole sketch.
+	Sketch() ([]uint16, error)
 	// Len returns the number of documents.
 	Len() (int, error)
 	// Scan calls fn for every record, in no particular order.
@@ -122,6 +133,9 @@ type Index struct {
 	params Params
 	ex     *detect.Extractor
 	zw     *flate.Writer // reused: a new one costs more than a record
+	// counters is the frequency sketch, read once and then updated with
+	// what this process writes.
+	counters []uint16
 }
 
 // Open opens an index on store with the detection options o, recording
@@ -250,8 +264,8 @@ func countShingles(cells map[uint32]int32, f *detect.Features, delta int32) {
 
 // stockTest returns the stock test of an index of n documents whose
 // sketch is counters.
-func (x *Index) stockTest(counters []uint32, n int) func(uint64) bool {
-	cutoff := uint32(x.o.StockCutoff(n))
+func (x *Index) stockTest(counters []uint16, n int) func(uint64) bool {
+	cutoff := uint16(min(x.o.StockCutoff(n), math.MaxUint16))
 	if n < int(cutoff) {
 		return func(uint64) bool { return false }
 	}
@@ -280,6 +294,57 @@ func (x *Index) Stats() (Stats, error) {
 
 // Close closes the store.
 func (x *Index) Close() error { return x.store.Close() }
+
+// addCells applies counter changes to counters, saturating at 0 and
+// 65,535.
+func addCells(counters []uint16, cells map[uint32]int32) {
+	for c, d := range cells {
+		counters[c] = uint16(min(max(int64(counters[c])+int64(d), 0), math.MaxUint16))
+	}
+}
+
+// encodeCells writes counter changes compactly: cells in increasing order
+// as varint gaps, each followed by its change as a signed varint.
+func encodeCells(cells map[uint32]int32) []byte {
+	keys := make([]uint32, 0, len(cells))
+	for c, d := range cells {
+		if d != 0 {
+			keys = append(keys, c)
+		}
+	}
+	slices.Sort(keys)
+	out := make([]byte, 0, 3*len(keys))
+	prev := uint32(0)
+	for _, c := range keys {
+		out = binary.AppendUvarint(out, uint64(c-prev))
+		out = binary.AppendVarint(out, int64(cells[c]))
+		prev = c
+	}
+	return out
+}
+
+// decodeCells adds the changes encoded in b to counters.
+func decodeCells(counters []uint16, b []byte) error {
+	c := uint64(0)
+	for len(b) > 0 {
+		gap, n := binary.Uvarint(b)
+		if n <= 0 {
+			return errors.New("corrupt sketch log")
+		}
+		b = b[n:]
+		d, m := binary.Varint(b)
+		if m <= 0 {
+			return errors.New("corrupt sketch log")
+		}
+		b = b[m:]
+		c += gap
+		if c >= uint64(len(counters)) {
+			return errors.New("corrupt sketch log")
+		}
+		counters[c] = uint16(min(max(int64(counters[c])+d, 0), math.MaxUint16))
+	}
+	return nil
+}
 
 // le64 encodes a key for stores that keep bytes.
 func le64(k uint64) []byte { return binary.BigEndian.AppendUint64(nil, k) }

@@ -111,7 +111,7 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 		if committed != nil {
 			committed(start + len(chunk))
 		}
-		counters, err := x.store.Sketch()
+		counters, err := x.sketch(b, write)
 		if err != nil {
 			return nil, err
 		}
@@ -132,6 +132,22 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 	}
 	c.finish(&out.Result, x.o.Params(0))
 	return out, nil
+}
+
+// sketch returns the index's counters: read from the store the first
+// time, then kept up to date with the batches this process writes.
+// Another process's batches are seen from the next run on.
+func (x *Index) sketch(b *Batch, written bool) ([]uint16, error) {
+	if x.counters == nil {
+		c, err := x.store.Sketch()
+		if err != nil {
+			return nil, err
+		}
+		x.counters = c
+	} else if written {
+		addCells(x.counters, b.Cells)
+	}
+	return x.counters, nil
 }
 
 // collector gathers the documents and pairs of a run.
@@ -302,7 +318,13 @@ func (x *Index) Remove(ids []string) (int, error) {
 	if len(b.Delete) == 0 {
 		return 0, nil
 	}
-	return len(b.Delete), x.store.Apply(b)
+	if err := x.store.Apply(b); err != nil {
+		return 0, err
+	}
+	if x.counters != nil {
+		addCells(x.counters, b.Cells)
+	}
+	return len(b.Delete), nil
 }
 
 // Documents returns every indexed document with its text, ordered by id:

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -16,10 +17,10 @@ import (
 // processes. Postings are sets (as datasketch's Redis storage keeps its
 // buckets), records are strings, and each Apply is one MULTI/EXEC
 // transaction, pipelined. The frequency sketch is kept in shards, one a
-// writer slot: a writing process claims a free slot (SET NX with a
-// lease it renews), keeps its shard in memory and writes it whole with
-// each batch, so concurrent writers never contend for counters, and
-// readers add the shards up. Writers of different documents never lose
+// writer slot: a writing process claims a free slot (SET NX with a lease
+// it renews), appends each batch's counter changes to its slot's log and
+// now and then folds the log into its slot's base, so concurrent writers
+// never contend for counters; readers add the slots up. Writers of different documents never lose
 // each other's work. Keys start with the prefix "neardup:".
 type Redis struct {
 	c      *redis.Client
@@ -27,7 +28,8 @@ type Redis struct {
 	prefix string
 	slot   int     // claimed writer slot, -1 before the first Apply
 	token  string  // proves the claim
-	shard  []int32 // this writer's counters
+	shard  []int32 // this slot's counters: base and log
+	logged int     // batches in this slot's log
 }
 
 // RedisSlots is the number of writer slots, and so the most processes
@@ -109,29 +111,66 @@ func (s *Redis) Postings(keys []uint64) ([][]string, error) {
 	return out, nil
 }
 
-// Sketch implements Store: the sum of all shards.
-func (s *Redis) Sketch() ([]uint32, error) {
-	sum := make([]int64, SketchDepth*SketchWidth)
+// Sketch implements Store: the sum of all slots' bases and logs.
+func (s *Redis) Sketch() ([]uint16, error) {
+	sum := make([]int32, SketchDepth*SketchWidth)
 	for i := 0; i < RedisSlots; i++ {
-		b, err := s.c.Get(s.ctx, s.key("sketch", fmt.Sprint(i))).Bytes()
-		if err == redis.Nil {
-			continue
-		}
-		if err != nil {
+		if err := s.loadSlot(i, sum); err != nil {
 			return nil, err
 		}
-		for j := 0; j < len(sum) && 4*j+4 <= len(b); j++ {
-			sum[j] += int64(int32(binary.LittleEndian.Uint32(b[4*j:])))
-		}
 	}
-	out := make([]uint32, len(sum))
+	out := make([]uint16, len(sum))
 	for i, v := range sum {
-		out[i] = uint32(max(0, v))
+		out[i] = uint16(min(max(v, 0), math.MaxUint16))
 	}
 	return out, nil
 }
 
-// claim takes a free writer slot and loads its shard.
+// loadSlot adds slot i's base and log to counters.
+func (s *Redis) loadSlot(i int, counters []int32) error {
+	b, err := s.c.Get(s.ctx, s.key("sketch", fmt.Sprint(i))).Bytes()
+	if err != nil && err != redis.Nil {
+		return err
+	}
+	for j := 0; j < len(counters) && 4*j+4 <= len(b); j++ {
+		counters[j] += int32(binary.LittleEndian.Uint32(b[4*j:]))
+	}
+	logs, err := s.c.LRange(s.ctx, s.key("sketchlog", fmt.Sprint(i)), 0, -1).Result()
+	if err != nil {
+		return err
+	}
+	for _, l := range logs {
+		if err := addLog(counters, []byte(l)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addLog adds the changes of one encoded batch to signed counters.
+func addLog(counters []int32, b []byte) error {
+	c := uint64(0)
+	for len(b) > 0 {
+		gap, n := binary.Uvarint(b)
+		if n <= 0 {
+			return fmt.Errorf("corrupt sketch log")
+		}
+		b = b[n:]
+		d, m := binary.Varint(b)
+		if m <= 0 {
+			return fmt.Errorf("corrupt sketch log")
+		}
+		b = b[m:]
+		c += gap
+		if c >= uint64(len(counters)) {
+			return fmt.Errorf("corrupt sketch log")
+		}
+		counters[c] += int32(d)
+	}
+	return nil
+}
+
+// claim takes a free writer slot and loads its counters.
 func (s *Redis) claim() error {
 	if s.slot >= 0 {
 		return s.c.Expire(s.ctx, s.key("slot", fmt.Sprint(s.slot)), slotLease).Err()
@@ -149,14 +188,12 @@ func (s *Redis) claim() error {
 		}
 		s.slot = i
 		s.shard = make([]int32, SketchDepth*SketchWidth)
-		b, err := s.c.Get(s.ctx, s.key("sketch", fmt.Sprint(i))).Bytes()
-		if err != nil && err != redis.Nil {
+		n, err := s.c.LLen(s.ctx, s.key("sketchlog", fmt.Sprint(i))).Result()
+		if err != nil {
 			return err
 		}
-		for j := 0; j < len(s.shard) && 4*j+4 <= len(b); j++ {
-			s.shard[j] = int32(binary.LittleEndian.Uint32(b[4*j:]))
-		}
-		return nil
+		s.logged = int(n)
+		return s.loadSlot(i, s.shard)
 	}
 	return fmt.Errorf("all %d writer slots of the Redis index are taken: wait for another writer to finish", RedisSlots)
 }
@@ -219,14 +256,23 @@ func (s *Redis) Apply(b *Batch) error {
 			}
 		}
 		if len(b.Cells) > 0 {
-			buf := make([]byte, 4*len(s.shard))
 			for c, d := range b.Cells {
 				s.shard[c] += d
 			}
-			for j, v := range s.shard {
-				binary.LittleEndian.PutUint32(buf[4*j:], uint32(v))
+			slot := fmt.Sprint(s.slot)
+			if s.logged+1 < foldEvery {
+				p.RPush(s.ctx, s.key("sketchlog", slot), encodeCells(b.Cells))
+				s.logged++
+			} else {
+				// Fold: this slot's counters, base and log, become its base.
+				buf := make([]byte, 4*len(s.shard))
+				for j, v := range s.shard {
+					binary.LittleEndian.PutUint32(buf[4*j:], uint32(v))
+				}
+				p.Set(s.ctx, s.key("sketch", slot), buf, 0)
+				p.Del(s.ctx, s.key("sketchlog", slot))
+				s.logged = 0
 			}
-			p.Set(s.ctx, s.key("sketch", fmt.Sprint(s.slot)), buf, 0)
 		}
 		return nil
 	})
