@@ -202,10 +202,10 @@ func indexRun(c *cli.Context, write bool) error {
 	}
 	if !c.Bool("quiet") {
 		if write {
-			fmt.Fprintf(c.App.ErrWriter, "%d documents: %d added, %d updated, %d unchanged; %d pairs\n",
-				len(docs), out.Added, out.Updated, out.Unchanged, len(out.Result.Pairs))
+			fmt.Fprintf(c.App.ErrWriter, "%s: %d added, %d updated, %d unchanged; %s\n",
+				count(len(docs), "document"), out.Added, out.Updated, out.Unchanged, count(len(out.Result.Pairs), "pair"))
 		} else {
-			fmt.Fprintf(c.App.ErrWriter, "%d documents checked; %d pairs\n", len(docs), len(out.Result.Pairs))
+			fmt.Fprintf(c.App.ErrWriter, "%s checked; %s\n", count(len(docs), "document"), count(len(out.Result.Pairs), "pair"))
 		}
 	}
 	if err := emitReport(c, report.Report{Result: &out.Result, Warnings: con.warnings}); err != nil {
@@ -219,6 +219,14 @@ func indexRun(c *cli.Context, write bool) error {
 		}
 	}
 	return nil
+}
+
+// count says n nouns, singular or plural.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func indexRemoveCommand() *cli.Command {
