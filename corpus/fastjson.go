@@ -9,7 +9,7 @@ import (
 // fields are the members of an article object that decode reads.
 type fields struct {
 	id, text, title, date, source, url []byte // raw values, strings with quotes
-	hasID, hasText                         bool
+	hasID, hasText                     bool
 }
 
 // scanFlat reads a JSON object whose members the decoder needs without

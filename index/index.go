@@ -325,23 +325,31 @@ func encodeCells(cells map[uint32]int32) []byte {
 
 // decodeCells adds the changes encoded in b to counters.
 func decodeCells(counters []uint16, b []byte) error {
+	return eachCell(b, len(counters), func(c int, d int64) {
+		counters[c] = uint16(min(max(int64(counters[c])+d, 0), math.MaxUint16))
+	})
+}
+
+// eachCell calls fn with each cell and change encoded in b (see
+// encodeCells); cells must be below n.
+func eachCell(b []byte, n int, fn func(c int, d int64)) error {
 	c := uint64(0)
 	for len(b) > 0 {
-		gap, n := binary.Uvarint(b)
-		if n <= 0 {
+		gap, k := binary.Uvarint(b)
+		if k <= 0 {
 			return errors.New("corrupt sketch log")
 		}
-		b = b[n:]
+		b = b[k:]
 		d, m := binary.Varint(b)
 		if m <= 0 {
 			return errors.New("corrupt sketch log")
 		}
 		b = b[m:]
 		c += gap
-		if c >= uint64(len(counters)) {
+		if c >= uint64(n) {
 			return errors.New("corrupt sketch log")
 		}
-		counters[c] = uint16(min(max(int64(counters[c])+d, 0), math.MaxUint16))
+		fn(int(c), d)
 	}
 	return nil
 }

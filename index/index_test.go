@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -290,5 +291,57 @@ func TestSketchNeverUndercounts(t *testing.T) {
 		if est < uint32(n) || est > uint32(n)+2 {
 			t.Errorf("shingle %d: true %d, sketch %d", h, n, est)
 		}
+	}
+}
+
+// TestSketchLog applies more batches of counter changes than a store
+// logs before folding, removals among them, and reads the sum back.
+func TestSketchLog(t *testing.T) {
+	for name, mk := range stores(t) {
+		s := mk()
+		want := make([]int64, SketchDepth*SketchWidth)
+		rng := rand.New(rand.NewPCG(4, 4))
+		for batch := 0; batch < foldEvery+10; batch++ {
+			cells := map[uint32]int32{}
+			for i := 0; i < 50; i++ {
+				c := uint32(rng.IntN(2000)) * 4099 % (SketchDepth * SketchWidth)
+				d := int32(1 + rng.IntN(3))
+				if batch%5 == 4 && want[c] >= int64(d)+int64(max(cells[c], 0)) {
+					d = -d
+				}
+				cells[c] += d
+			}
+			for c, d := range cells {
+				want[c] += int64(d)
+			}
+			if err := s.Apply(&Batch{Cells: cells}); err != nil {
+				t.Fatalf("%s: batch %d: %v", name, batch, err)
+			}
+		}
+		got, err := s.Sketch()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c, w := range want {
+			if int64(got[c]) != max(w, 0) {
+				t.Fatalf("%s: cell %d holds %d, want %d", name, c, got[c], w)
+			}
+		}
+		s.Close()
+	}
+}
+
+func TestCellsEncoding(t *testing.T) {
+	cells := map[uint32]int32{0: 3, 7: -2, 1 << 20: 70000, SketchDepth*SketchWidth - 1: 1, 9: 0}
+	counters := make([]uint16, SketchDepth*SketchWidth)
+	counters[7] = 5
+	if err := decodeCells(counters, encodeCells(cells)); err != nil {
+		t.Fatal(err)
+	}
+	if counters[0] != 3 || counters[7] != 3 || counters[1<<20] != math.MaxUint16 || counters[SketchDepth*SketchWidth-1] != 1 {
+		t.Errorf("decoded %d %d %d %d", counters[0], counters[7], counters[1<<20], counters[SketchDepth*SketchWidth-1])
+	}
+	if err := decodeCells(counters, []byte{0xff}); err == nil {
+		t.Error("a corrupt log decoded")
 	}
 }

@@ -149,25 +149,7 @@ func (s *Redis) loadSlot(i int, counters []int32) error {
 
 // addLog adds the changes of one encoded batch to signed counters.
 func addLog(counters []int32, b []byte) error {
-	c := uint64(0)
-	for len(b) > 0 {
-		gap, n := binary.Uvarint(b)
-		if n <= 0 {
-			return fmt.Errorf("corrupt sketch log")
-		}
-		b = b[n:]
-		d, m := binary.Varint(b)
-		if m <= 0 {
-			return fmt.Errorf("corrupt sketch log")
-		}
-		b = b[m:]
-		c += gap
-		if c >= uint64(len(counters)) {
-			return fmt.Errorf("corrupt sketch log")
-		}
-		counters[c] += int32(d)
-	}
-	return nil
+	return eachCell(b, len(counters), func(c int, d int64) { counters[c] += int32(d) })
 }
 
 // claim takes a free writer slot and loads its counters.
