@@ -57,6 +57,25 @@ type Doc struct {
 	Elem int `json:"-"`
 }
 
+// metaKeys are the metadata fields a document may carry besides its id
+// and text, in every format.
+var metaKeys = []string{"title", "date", "source", "url"}
+
+// setMeta sets the metadata field named key, one of metaKeys; other keys
+// are ignored.
+func (d *Doc) setMeta(key, value string) {
+	switch key {
+	case "title":
+		d.Title = value
+	case "date":
+		d.Date = value
+	case "source":
+		d.Source = value
+	case "url":
+		d.URL = value
+	}
+}
+
 // Where names the document's place for messages: "path" or "path:line".
 func (d *Doc) Where() string { return where(d.Path, d.Line) }
 
@@ -496,9 +515,10 @@ func (r *Reader) decodeGeneral(name string, line int, data []byte, idField, text
 			return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: %w", idField, err)}
 		}
 	}
-	for key, dst := range map[string]*string{"title": &doc.Title, "date": &doc.Date, "source": &doc.Source, "url": &doc.URL} {
+	for _, key := range metaKeys {
 		if raw, ok := obj[key]; ok {
-			*dst, _ = stringField(raw)
+			v, _ := stringField(raw)
+			doc.setMeta(key, v)
 		}
 	}
 	return doc, nil
@@ -585,16 +605,7 @@ func parseText(s string) Doc {
 			break
 		}
 		value = strings.Trim(strings.TrimSpace(value), `"'`)
-		switch strings.ToLower(strings.TrimSpace(key)) {
-		case "title":
-			meta.Title = value
-		case "date":
-			meta.Date = value
-		case "source":
-			meta.Source = value
-		case "url":
-			meta.URL = value
-		}
+		meta.setMeta(strings.ToLower(strings.TrimSpace(key)), value)
 		rest = after
 	}
 	doc.Text = s // not front matter after all

@@ -204,9 +204,10 @@ func (c *collector) match(d found, stock func(uint64) bool, before func(string) 
 		if checking {
 			ids = append(ids, mem[ks[i]]...)
 		}
-		isPrint := slices.Contains(d.f.Prints, ks[i]) && !slices.Contains(d.f.Bands, ks[i]) && ks[i] != normKey(&d.f)
+		_, isPrint := slices.BinarySearch(d.f.Prints, ks[i]) // Prints are sorted
+		isPrint = isPrint && !slices.Contains(d.f.Bands, ks[i]) && ks[i] != normKey(&d.f)
 		for _, id := range ids {
-			if !before(id) && !(checking && slices.Contains(mem[ks[i]], id)) {
+			if !before(id) { // mem holds earlier checked documents: before admits them
 				continue
 			}
 			if !isPrint || len(ids) <= detect.RareGroup {
