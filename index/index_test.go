@@ -345,3 +345,87 @@ func TestCellsEncoding(t *testing.T) {
 		t.Error("a corrupt log decoded")
 	}
 }
+
+// TestStorePostings applies enough batches of puts, replacements and
+// removals that bbolt merges its segments over several levels, and
+// compares every lookup, the count and the records with a model.
+func TestStorePostings(t *testing.T) {
+	for name, mk := range stores(t) {
+		s := mk()
+		rng := rand.New(rand.NewPCG(5, 5))
+		model := map[string][]uint64{} // id → keys
+		batches := segFanout*segFanout + 3
+		if testing.Short() {
+			batches = 2*segFanout + 1
+		}
+		for batch := 0; batch < batches; batch++ {
+			b := &Batch{}
+			touched := map[string]bool{} // a batch names an id once, as Index makes them
+			for i := 0; i < 6; i++ {
+				id := fmt.Sprintf("doc%03d", rng.IntN(120))
+				if touched[id] {
+					continue
+				}
+				touched[id] = true
+				switch {
+				case rng.IntN(5) == 0: // removal, of an indexed document or not
+					b.Delete = append(b.Delete, Entry{ID: id, Keys: model[id]})
+					delete(model, id)
+				default: // addition or replacement
+					ks := []uint64{uint64(rng.IntN(40)), uint64(rng.IntN(40)), rng.Uint64()}
+					slices.Sort(ks)
+					ks = slices.Compact(ks)
+					if old, ok := model[id]; ok {
+						b.Delete = append(b.Delete, Entry{ID: id, Keys: old})
+					}
+					b.Put = append(b.Put, Entry{ID: id, Record: []byte("rec " + id + fmt.Sprint(batch)), Keys: ks})
+					model[id] = ks
+				}
+			}
+			b.Delete = slices.DeleteFunc(b.Delete, func(e Entry) bool { return e.Keys == nil })
+			if err := s.Apply(b); err != nil {
+				t.Fatalf("%s: batch %d: %v", name, batch, err)
+			}
+		}
+		want := map[uint64][]string{}
+		var keys []uint64
+		for id, ks := range model {
+			for _, k := range ks {
+				want[k] = append(want[k], id)
+			}
+		}
+		for k := range want {
+			keys = append(keys, k)
+		}
+		keys = append(keys, 41, 1<<63) // filed under by nobody
+		got, err := s.Postings(keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, k := range keys {
+			w, g := want[k], slices.Clone(got[i])
+			slices.Sort(w)
+			slices.Sort(g)
+			if !slices.Equal(w, g) {
+				t.Errorf("%s: key %d: got %v, want %v", name, k, g, w)
+			}
+		}
+		if n, err := s.Len(); err != nil || n != len(model) {
+			t.Errorf("%s: Len = %d, %v; want %d", name, n, err, len(model))
+		}
+		ids := []string{"doc999"}
+		for id := range model {
+			ids = append(ids, id)
+		}
+		recs, err := s.Records(ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range recs {
+			if (r != nil) != (i > 0) || (r != nil && !strings.HasPrefix(string(r), "rec "+ids[i])) {
+				t.Errorf("%s: record of %s = %q", name, ids[i], r)
+			}
+		}
+		s.Close()
+	}
+}
