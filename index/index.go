@@ -32,6 +32,7 @@ import (
 
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/detect"
+	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/shingle"
 )
 
@@ -84,8 +85,8 @@ type Batch struct {
 	Put []Entry
 	// Delete removes documents and unfiles them from their keys.
 	Delete []Entry
-	// Cells are changes to sketch counters, by cell index.
-	Cells map[uint32]int32
+	// Cells are changes to sketch counters.
+	Cells Cells
 }
 
 // Entry is one document in a Batch.
@@ -249,17 +250,64 @@ func sketchCells(dst []uint32, h uint64) []uint32 {
 	return dst
 }
 
-// countShingles adds delta to the sketch cells of f's distinct shingles.
-func countShingles(cells map[uint32]int32, f *detect.Features, delta int32) {
-	d := slices.Clone(f.Hashes)
+// Cells are changes to sketch counters: cell indices in increasing
+// order, each with its change (never 0).
+type Cells struct {
+	At    []uint32
+	Delta []int32
+}
+
+// Len returns the number of changed cells.
+func (c Cells) Len() int { return len(c.At) }
+
+// cellCounter gathers the sketch cells of documents added and removed.
+type cellCounter struct {
+	add, sub []uint32
+	buf      []uint64
+}
+
+// count adds delta (+1 or -1) to the cells of f's distinct shingles.
+func (cc *cellCounter) count(f *detect.Features, delta int) {
+	d := append(cc.buf[:0], f.Hashes...)
 	slices.Sort(d)
-	var buf []uint32
+	cc.buf = d
 	for _, h := range slices.Compact(d) {
-		buf = sketchCells(buf[:0], h)
-		for _, c := range buf {
-			cells[c] += delta
+		if delta > 0 {
+			cc.add = sketchCells(cc.add, h)
+		} else {
+			cc.sub = sketchCells(cc.sub, h)
 		}
 	}
+}
+
+// cells returns the net changes counted.
+func (cc *cellCounter) cells() Cells {
+	scratch := make([]uint32, max(len(cc.add), len(cc.sub)))
+	lsh.SortKeys(cc.add, scratch)
+	lsh.SortKeys(cc.sub, scratch[:len(cc.sub)])
+	var out Cells
+	a, s := cc.add, cc.sub
+	for len(a) > 0 || len(s) > 0 {
+		var c uint32
+		switch {
+		case len(s) == 0 || len(a) > 0 && a[0] < s[0]:
+			c = a[0]
+		default:
+			c = s[0]
+		}
+		d := int32(0)
+		for ; len(a) > 0 && a[0] == c; a = a[1:] {
+			d++
+		}
+		for ; len(s) > 0 && s[0] == c; s = s[1:] {
+			d--
+		}
+		if d != 0 {
+			out.At = append(out.At, c)
+			out.Delta = append(out.Delta, d)
+		}
+	}
+	return out
 }
 
 // stockTest returns the stock test of an index of n documents whose
@@ -297,27 +345,20 @@ func (x *Index) Close() error { return x.store.Close() }
 
 // addCells applies counter changes to counters, saturating at 0 and
 // 65,535.
-func addCells(counters []uint16, cells map[uint32]int32) {
-	for c, d := range cells {
-		counters[c] = uint16(min(max(int64(counters[c])+int64(d), 0), math.MaxUint16))
+func addCells(counters []uint16, cells Cells) {
+	for i, c := range cells.At {
+		counters[c] = uint16(min(max(int64(counters[c])+int64(cells.Delta[i]), 0), math.MaxUint16))
 	}
 }
 
 // encodeCells writes counter changes compactly: cells in increasing order
 // as varint gaps, each followed by its change as a signed varint.
-func encodeCells(cells map[uint32]int32) []byte {
-	keys := make([]uint32, 0, len(cells))
-	for c, d := range cells {
-		if d != 0 {
-			keys = append(keys, c)
-		}
-	}
-	slices.Sort(keys)
-	out := make([]byte, 0, 3*len(keys))
+func encodeCells(cells Cells) []byte {
+	out := make([]byte, 0, 3*cells.Len())
 	prev := uint32(0)
-	for _, c := range keys {
+	for i, c := range cells.At {
 		out = binary.AppendUvarint(out, uint64(c-prev))
-		out = binary.AppendVarint(out, int64(cells[c]))
+		out = binary.AppendVarint(out, int64(cells.Delta[i]))
 		prev = c
 	}
 	return out

@@ -2,8 +2,10 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -271,17 +273,22 @@ func TestLocked(t *testing.T) {
 
 func TestSketchNeverUndercounts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
-	cells := map[uint32]int32{}
+	var cc cellCounter
 	true_ := map[uint64]int{}
 	for i := 0; i < 2000; i++ {
 		h := rng.Uint64() % 500
 		true_[h]++
-		f := detect.Features{Hashes: []uint64{h}}
-		countShingles(cells, &f, 1)
+		f := detect.Features{Hashes: []uint64{h, h}} // counted once a document
+		cc.count(&f, 1)
+		if i%10 == 9 { // and removed
+			true_[h]--
+			cc.count(&f, -1)
+		}
 	}
+	cells := cc.cells()
 	counters := make([]uint32, SketchDepth*SketchWidth)
-	for c, d := range cells {
-		counters[c] = uint32(d)
+	for i, c := range cells.At {
+		counters[c] = uint32(cells.Delta[i])
 	}
 	for h, n := range true_ {
 		est := uint32(1 << 31)
@@ -314,7 +321,7 @@ func TestSketchLog(t *testing.T) {
 			for c, d := range cells {
 				want[c] += int64(d)
 			}
-			if err := s.Apply(&Batch{Cells: cells}); err != nil {
+			if err := s.Apply(&Batch{Cells: cellsOf(cells)}); err != nil {
 				t.Fatalf("%s: batch %d: %v", name, batch, err)
 			}
 		}
@@ -335,7 +342,7 @@ func TestCellsEncoding(t *testing.T) {
 	cells := map[uint32]int32{0: 3, 7: -2, 1 << 20: 70000, SketchDepth*SketchWidth - 1: 1, 9: 0}
 	counters := make([]uint16, SketchDepth*SketchWidth)
 	counters[7] = 5
-	if err := decodeCells(counters, encodeCells(cells)); err != nil {
+	if err := decodeCells(counters, encodeCells(cellsOf(cells))); err != nil {
 		t.Fatal(err)
 	}
 	if counters[0] != 3 || counters[7] != 3 || counters[1<<20] != math.MaxUint16 || counters[SketchDepth*SketchWidth-1] != 1 {
@@ -427,5 +434,59 @@ func TestStorePostings(t *testing.T) {
 			}
 		}
 		s.Close()
+	}
+}
+
+// cellsOf returns the changes in m as Cells.
+func cellsOf(m map[uint32]int32) Cells {
+	var c Cells
+	for _, at := range slices.Sorted(maps.Keys(m)) {
+		if m[at] != 0 {
+			c.At, c.Delta = append(c.At, at), append(c.Delta, m[at])
+		}
+	}
+	return c
+}
+
+// TestSeek compares seek with a linear search on segments of even,
+// skewed and repeated keys.
+func TestSeek(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	for trial := 0; trial < 300; trial++ {
+		n := rng.IntN(400)
+		ks := make([]uint64, n)
+		for i := range ks {
+			switch trial % 3 {
+			case 0:
+				ks[i] = rng.Uint64()
+			case 1:
+				ks[i] = uint64(rng.IntN(20)) // repeats
+			default:
+				ks[i] = rng.Uint64() >> uint(rng.IntN(64)) // skewed
+			}
+		}
+		slices.Sort(ks)
+		var seg []byte
+		for _, k := range ks {
+			seg = binary.BigEndian.AppendUint64(seg, k)
+			seg = binary.BigEndian.AppendUint32(seg, 0)
+		}
+		for q := 0; q < 20; q++ {
+			k := rng.Uint64() >> uint(rng.IntN(64))
+			if n > 0 && q%2 == 0 {
+				k = ks[rng.IntN(n)]
+			}
+			lo := 0
+			if n > 0 {
+				lo = rng.IntN(n)
+			}
+			want := lo
+			for want < n && ks[want] < k {
+				want++
+			}
+			if got := seek(seg, lo, n, k); got != want {
+				t.Fatalf("trial %d: seek(%d, %d, %d) = %d, want %d", trial, lo, n, k, got, want)
+			}
+		}
 	}
 }

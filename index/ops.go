@@ -73,7 +73,8 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 		if err != nil {
 			return nil, err
 		}
-		b := &Batch{Cells: map[uint32]int32{}}
+		b := &Batch{}
+		var cc cellCounter
 		var fresh []found
 		for i, d := range chunk {
 			f := x.ex.Extract(d.Text)
@@ -90,7 +91,7 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 				}
 				of := x.ex.Extract(oldText)
 				b.Delete = append(b.Delete, Entry{ID: d.ID, Keys: keys(&of)})
-				countShingles(b.Cells, &of, -1)
+				cc.count(&of, -1)
 				out.Updated++
 			} else {
 				out.Added++
@@ -100,9 +101,10 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 				return nil, err
 			}
 			b.Put = append(b.Put, Entry{ID: d.ID, Record: rec, Keys: keys(&f)})
-			countShingles(b.Cells, &f, +1)
+			cc.count(&f, +1)
 			fresh = append(fresh, found{d, f, d.Text})
 		}
+		b.Cells = cc.cells()
 		if write && (len(b.Put) > 0 || len(b.Delete) > 0) {
 			if err := x.store.Apply(b); err != nil {
 				return nil, fmt.Errorf("writing documents %d to %d: %w", start+1, start+len(chunk), err)
@@ -120,12 +122,29 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 			return nil, err
 		}
 		stock := x.stockTest(counters, n)
-		for _, d := range fresh {
+		// One lookup for the batch: the keys of all its documents.
+		kss := make([][]uint64, len(fresh))
+		var all []uint64
+		for i := range fresh {
+			kss[i] = lookupKeys(&fresh[i].f, stock)
+			all = append(all, kss[i]...)
+		}
+		slices.Sort(all)
+		all = slices.Compact(all)
+		posts, err := x.store.Postings(all)
+		if err != nil {
+			return nil, err
+		}
+		for i, d := range fresh {
 			before := func(id string) bool {
 				i, inRun := order[id]
 				return id != d.doc.ID && (!inRun || i < order[d.doc.ID])
 			}
-			if err := c.match(d, stock, before, mem, !write); err != nil {
+			idsOf := func(k uint64) []string {
+				j, _ := slices.BinarySearch(all, k)
+				return posts[j]
+			}
+			if err := c.match(d, kss[i], idsOf, stock, before, mem, !write); err != nil {
 				return nil, err
 			}
 		}
@@ -173,36 +192,37 @@ func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
 	return len(c.docs) - 1
 }
 
-// match verifies d against the documents filed under its keys that
-// before admits, and, for Check, against those in mem.
-func (c *collector) match(d found, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string, checking bool) error {
-	x := c.x
-	// Look up under the document's norm and band keys, and under its
-	// fingerprints that are not stock phrases now.
-	var ks []uint64
-	if d.f.Tokens > 0 {
-		ks = append(ks, normKey(&d.f))
-		ks = append(ks, d.f.Bands...)
-		for _, k := range d.f.Prints {
-			if !stock(k) {
-				ks = append(ks, k)
-			}
+// lookupKeys returns the keys to look a document up under: its norm and
+// band keys, and its fingerprints that are not stock phrases now.
+func lookupKeys(f *detect.Features, stock func(uint64) bool) []uint64 {
+	if f.Tokens == 0 {
+		return nil
+	}
+	ks := []uint64{normKey(f)}
+	ks = append(ks, f.Bands...)
+	for _, k := range f.Prints {
+		if !stock(k) {
+			ks = append(ks, k)
 		}
-		slices.Sort(ks)
-		ks = slices.Compact(ks)
 	}
-	posts, err := x.store.Postings(ks)
-	if err != nil {
-		return err
-	}
+	slices.Sort(ks)
+	return slices.Compact(ks)
+}
+
+// match verifies d against the documents filed under its keys ks (idsOf
+// gives them) that before admits, and, for Check, against those in mem;
+// stock tells the stock phrases.
+func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string, checking bool) error {
+	x := c.x
 	// As in a scan: a shared band or norm key, or a fingerprint of at
 	// most detect.RareGroup documents, makes a candidate; commoner
 	// fingerprints must be shared MinPrints times.
 	cand := map[string]bool{}
 	common := map[string]int{}
-	for i, ids := range posts {
+	for i := range ks {
+		ids := idsOf(ks[i])
 		if checking {
-			ids = append(ids, mem[ks[i]]...)
+			ids = append(slices.Clip(ids), mem[ks[i]]...)
 		}
 		_, isPrint := slices.BinarySearch(d.f.Prints, ks[i]) // Prints are sorted
 		isPrint = isPrint && !slices.Contains(d.f.Bands, ks[i]) && ks[i] != normKey(&d.f)
@@ -303,7 +323,8 @@ func (x *Index) Remove(ids []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	b := &Batch{Cells: map[uint32]int32{}}
+	b := &Batch{}
+	var cc cellCounter
 	for i, raw := range recs {
 		if raw == nil {
 			continue
@@ -314,8 +335,9 @@ func (x *Index) Remove(ids []string) (int, error) {
 		}
 		f := x.ex.Extract(text)
 		b.Delete = append(b.Delete, Entry{ID: ids[i], Keys: keys(&f)})
-		countShingles(b.Cells, &f, -1)
+		cc.count(&f, -1)
 	}
+	b.Cells = cc.cells()
 	if len(b.Delete) == 0 {
 		return 0, nil
 	}

@@ -214,7 +214,7 @@ func (s *Redis) Scan(fn func(id string, rec []byte) error) error {
 
 // Apply implements Store, in one MULTI/EXEC.
 func (s *Redis) Apply(b *Batch) error {
-	if len(b.Cells) > 0 {
+	if b.Cells.Len() > 0 {
 		if err := s.claim(); err != nil {
 			return err
 		}
@@ -237,9 +237,9 @@ func (s *Redis) Apply(b *Batch) error {
 				p.SAdd(s.ctx, s.postKey(k), e.ID)
 			}
 		}
-		if len(b.Cells) > 0 {
-			for c, d := range b.Cells {
-				s.shard[c] += d
+		if b.Cells.Len() > 0 {
+			for i, c := range b.Cells.At {
+				s.shard[c] += b.Cells.Delta[i]
 			}
 			slot := fmt.Sprint(s.slot)
 			if s.logged+1 < foldEvery {

@@ -167,9 +167,19 @@ func TestSortKeys(t *testing.T) {
 		}
 		want := slices.Clone(k)
 		slices.Sort(want)
-		SortKeys(k, make([]uint64, n))
+		SortKeys(k, make([]uint64, n+7)) // scratch may be longer
 		if !slices.Equal(k, want) {
 			t.Fatalf("n=%d: not sorted", n)
+		}
+		k32 := make([]uint32, n)
+		for i := range k32 {
+			k32[i] = uint32(rng.Uint64() >> uint(32+rng.IntN(32)))
+		}
+		want32 := slices.Clone(k32)
+		slices.Sort(want32)
+		SortKeys(k32, make([]uint32, n))
+		if !slices.Equal(k32, want32) {
+			t.Fatalf("n=%d: 32-bit keys not sorted", n)
 		}
 	}
 }

@@ -3,21 +3,25 @@ package lsh
 import "slices"
 
 // SortKeys sorts keys with an LSD radix sort using scratch, which must be
-// as long as keys: several times faster than comparison sorting for the
+// at least as long as keys: several times faster than comparison sorting for the
 // millions of packed (key, document) integers a corpus is filed under.
-func SortKeys(keys, scratch []uint64) {
+func SortKeys[K uint32 | uint64](keys, scratch []K) {
 	if len(keys) < 256 {
 		slices.Sort(keys)
 		return
 	}
-	src, dst := keys, scratch
+	src, dst := keys, scratch[:len(keys)]
 	var count [1 << 16]int
-	for shift := uint(0); shift < 64; shift += 16 {
+	bits := uint(64)
+	if uint64(^K(0)) == 1<<32-1 {
+		bits = 32
+	}
+	for shift := uint(0); shift < bits; shift += 16 {
 		clear(count[:])
 		for _, k := range src {
-			count[(k>>shift)&0xffff]++
+			count[(uint64(k)>>shift)&0xffff]++
 		}
-		if count[(src[0]>>shift)&0xffff] == len(src) {
+		if count[(uint64(src[0])>>shift)&0xffff] == len(src) {
 			continue
 		}
 		sum := 0
@@ -26,7 +30,7 @@ func SortKeys(keys, scratch []uint64) {
 			sum += c
 		}
 		for _, k := range src {
-			d := (k >> shift) & 0xffff
+			d := (uint64(k) >> shift) & 0xffff
 			dst[count[d]] = k
 			count[d]++
 		}
