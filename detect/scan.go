@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/lsh"
@@ -92,12 +93,18 @@ const (
 	sketchBits  = 24
 )
 
+// keepLimit is the number of shingle hashes that the first reading keeps
+// for verification (8 bytes each); the documents past it are read and
+// tokenised again when they have candidates.
+const keepLimit = 16 << 20
+
 // light is what Scan keeps of a document between its two readings.
 type light struct {
 	doc      corpus.Doc // without its text
 	tokens   int
 	shingles int
 	norm     [2]uint64
+	hashes   []uint64 // kept from the first reading, within keepLimit
 }
 
 // worker holds one extraction goroutine's output.
@@ -230,6 +237,7 @@ type scan struct {
 	texts    []string // by place: texts of the documents of candidates
 	feats    []*Features
 	seqs     []*passage.Seq
+	kept     atomic.Int64 // hashes kept by the first reading
 }
 
 // first reads the corpus once, extracting in parallel, and keeps each
@@ -257,9 +265,13 @@ func (s *scan) first(ctx context.Context, src Source) error {
 					s.df.add(wk.df)
 					wk.df = wk.df[:0]
 				}
+				keep := s.kept.Add(int64(len(f.Hashes))) <= keepLimit
 				mu.Lock()
 				l := &s.docs[j.i]
 				l.tokens, l.shingles, l.norm = f.Tokens, len(f.Hashes), f.Norm
+				if keep {
+					l.hashes = f.Hashes
+				}
 				mu.Unlock()
 			}
 			s.df.add(wk.df)
@@ -537,18 +549,35 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	for _, c := range cands {
 		need[c>>32], need[c&0xffffffff] = true, true
 	}
-	var places, nums []int
+	// What verification needs of each: its sequence, tokens and norm,
+	// from the hashes kept by the first reading, or else from the text
+	// read again. The texts are read again after verification, for the
+	// documents of reported pairs only.
+	var places, nums, keptPlaces []int
 	for p, ok := range need {
-		if ok {
+		switch {
+		case !ok:
+		case s.docs[s.byPos[p]].hashes != nil:
+			keptPlaces = append(keptPlaces, p)
+		default:
 			places = append(places, p)
 			nums = append(nums, s.byPos[p])
 		}
 	}
-	// What verification needs of each: its sequence, tokens and norm.
-	// The texts are read again after verification, for the documents of
-	// reported pairs only.
 	s.feats = make([]*Features, n)
 	s.seqs = make([]*passage.Seq, n)
+	err := s.parallel(ctx, "sequencing", len(keptPlaces), func(_, k int) {
+		p := keptPlaces[k]
+		l := &s.docs[s.byPos[p]]
+		s.seqs[p] = passage.NewSeq(l.hashes)
+		s.feats[p] = &Features{Tokens: l.tokens, Norm: l.norm}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range s.docs {
+		s.docs[i].hashes = nil
+	}
 	ex := s.ex
 	type job struct {
 		p    int
@@ -576,7 +605,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			}
 		}(ex[w])
 	}
-	err := src.Texts(ctx, nums, func(k int, text string) error {
+	err = src.Texts(ctx, nums, func(k int, text string) error {
 		select {
 		case jobs <- job{places[k], text}:
 			return nil
@@ -632,24 +661,28 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	}); err != nil {
 		return nil, err
 	}
-	tok := map[int]*shingle.Text{}
-	get := func(p int) *shingle.Text {
-		t, ok := tok[p]
-		if !ok {
-			t = new(shingle.Text)
-			t.Tokenize(s.texts[p])
-			tok[p] = t
+	toks := make([]*shingle.Text, n)
+	err = s.parallel(ctx, "tokenising", len(shown), func(_, k int) {
+		t := new(shingle.Text)
+		t.Tokenize(s.texts[shown[k]])
+		if s.docs[s.byPos[shown[k]]].shingles > 0 {
+			// Span indexes the runes of t the first time, for character
+			// shingles: done here, before goroutines share t.
+			s.o.Shingle.Span(t, 0, 0)
 		}
-		return t
+		toks[shown[k]] = t
+	})
+	if err != nil {
+		return nil, err
 	}
-	for k := range pairs {
+	err = s.parallel(ctx, "evidence", len(pairs), func(_, k int) {
 		pr := &pairs[k]
 		if len(pr.Passages) > 0 {
-			addEvidence(pr, s.o.Shingle, get(pr.I), get(pr.J), s.texts[pr.I], s.texts[pr.J])
+			addEvidence(pr, s.o.Shingle, toks[pr.I], toks[pr.J], s.texts[pr.I], s.texts[pr.J])
 		}
-		if k%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	SortPairs(pairs)
 	return pairs, nil

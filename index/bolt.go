@@ -60,7 +60,18 @@ func OpenBolt(path string, readOnly bool, wait time.Duration) (*Bolt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if !readOnly {
+	if readOnly {
+		err = db.View(func(tx *bolt.Tx) error {
+			if tx.Bucket(bucketMeta) == nil || tx.Bucket(bucketMeta).Get(keyParams) == nil {
+				return ErrNotIndex
+			}
+			return nil
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	} else {
 		err = db.Update(func(tx *bolt.Tx) error {
 			for _, b := range [][]byte{bucketMeta, bucketDocs, bucketNums, bucketSegs, bucketDF, bucketLog} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -80,13 +91,16 @@ func OpenBolt(path string, readOnly bool, wait time.Duration) (*Bolt, error) {
 func (s *Bolt) view(fn func(tx *bolt.Tx) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketDocs) == nil {
-			return errNotIndex
+			return ErrNotIndex
 		}
 		return fn(tx)
 	})
 }
 
-var errNotIndex = errors.New("not a neardup index (no documents bucket)")
+// ErrNotIndex is wrapped by errors about files that hold no neardup
+// index, such as one whose creator was stopped before its first
+// transaction committed.
+var ErrNotIndex = errors.New("not a neardup index (no parameters recorded)")
 
 // Meta implements Store.
 func (s *Bolt) Meta() ([]byte, error) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -72,6 +73,12 @@ func TestKillIndexAdd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// How long a whole run takes here: kills land within it.
+	start := time.Now()
+	if code, _, errs := neardup(t, "index", "add", "-q", "--batch", strconv.Itoa(batch), "--db", filepath.Join(t.TempDir(), "timing.idx"), corpusPath); code != 0 {
+		t.Fatalf("timing run: exit %d: %s", code, errs)
+	}
+	whole := time.Since(start)
 	rng := rand.New(rand.NewPCG(11, 12))
 	committedRE := regexp.MustCompile(`^committed (\d+) of \d+$`)
 	kills := 0
@@ -94,7 +101,7 @@ func TestKillIndexAdd(t *testing.T) {
 			}
 			close(seen)
 		}()
-		time.Sleep(time.Duration(50+rng.IntN(1500)) * time.Millisecond)
+		time.Sleep(20*time.Millisecond + time.Duration(rng.Float64()*0.6*float64(whole)))
 		killed := cmd.Process.Signal(syscall.SIGKILL) == nil
 		cmd.Wait()
 		last := 0
@@ -112,6 +119,10 @@ func TestKillIndexAdd(t *testing.T) {
 		// The index opens, and holds a prefix of the input in whole
 		// transactions, at least what was reported committed.
 		s, err := index.OpenBolt(db, true, time.Second)
+		if errors.Is(err, index.ErrNotIndex) && last == 0 {
+			t.Logf("kill %d before the first transaction: %v", kills, err)
+			continue
+		}
 		if err != nil {
 			t.Fatalf("kill %d: index does not open: %v", kills, err)
 		}
@@ -132,6 +143,9 @@ func TestKillIndexAdd(t *testing.T) {
 			t.Fatalf("kill %d: %d documents after %d reported committed; not whole transactions of the input's start", kills, len(got), last)
 		}
 		t.Logf("kill %d after %d committed: index holds %d", kills, last, len(got))
+		if len(got) > total/3 {
+			os.Remove(db) // start over, so that the next kill lands mid-run too
+		}
 	}
 	if kills < 20 {
 		t.Fatalf("only %d kills landed mid-run", kills)
