@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -344,4 +345,34 @@ func sharedCorpus(t *testing.T, parts ...string) string {
 		t.Skipf("%s not present: %v", p, err)
 	}
 	return p
+}
+
+func TestDistinctKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	var wk worker
+	for trial := 0; trial < 200; trial++ {
+		hs := make([]uint64, rng.IntN(300))
+		for i := range hs {
+			hs[i] = rng.Uint64() % 50 << idBits // repeats, and key 0
+			if trial%2 == 0 {
+				hs[i] = rng.Uint64()
+			}
+			hs[i] |= rng.Uint64() & (1<<idBits - 1) // bits keyOf drops
+		}
+		var want []uint64
+		for _, h := range hs {
+			want = append(want, keyOf(h))
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+		got := wk.distinctKeys([]uint64{7}, hs)
+		if got[0] != 7 {
+			t.Fatal("dst overwritten")
+		}
+		got = got[1:]
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: %d keys, want %d", trial, len(got), len(want))
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -113,6 +114,7 @@ type worker struct {
 	bands  [parts][]uint64
 	prints [parts][]uint64
 	df     []uint64 // distinct shingle keys waiting to be counted
+	set    []uint64 // distinctKeys' table
 }
 
 // counter counts document frequencies, exactly and then, past
@@ -194,11 +196,20 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if err := s.first(ctx, src); err != nil {
 		return nil, err
 	}
+	if s.o.Progress != nil {
+		s.o.Progress("TMP order", 0, 0)
+	}
 	if err := s.order(); err != nil {
 		return nil, err
 	}
 	s.params = o.Params(len(s.docs))
+	if s.o.Progress != nil {
+		s.o.Progress("TMP stock", 0, 0)
+	}
 	stock, nStock := s.df.stockSet(s.params.StockMinDocs)
+	if s.o.Progress != nil {
+		s.o.Progress("TMP cands", 0, 0)
+	}
 	s.stockKey = stock
 	if len(s.docs) < s.params.StockMinDocs {
 		s.stockKey = func(uint64) bool { return false }
@@ -321,13 +332,41 @@ func (wk *worker) file(i int, f *Features) {
 		e := packKey(k, i)
 		wk.prints[partOf(e)] = append(wk.prints[partOf(e)], e)
 	}
-	start := len(wk.df)
-	for _, h := range f.Hashes {
-		wk.df = append(wk.df, keyOf(h))
+	wk.df = wk.distinctKeys(wk.df, f.Hashes)
+}
+
+// distinctKeys appends the distinct keys (keyOf) of hashes to dst, in no
+// particular order, through an open-addressing set of wk's.
+func (wk *worker) distinctKeys(dst, hashes []uint64) []uint64 {
+	size := 1 << bits.Len(uint(2*len(hashes)))
+	if cap(wk.set) < size {
+		wk.set = make([]uint64, size)
 	}
-	d := wk.df[start:]
-	slices.Sort(d)
-	wk.df = wk.df[:start+len(slices.Compact(d))]
+	set := wk.set[:size]
+	clear(set)
+	mask := uint64(size - 1)
+	zero := false // key 0 marks empty slots, so is kept apart
+	for _, h := range hashes {
+		k := keyOf(h)
+		if k == 0 {
+			if !zero {
+				zero = true
+				dst = append(dst, 0)
+			}
+			continue
+		}
+		for i := k >> idBits & mask; ; i = (i + 1) & mask {
+			if set[i] == k {
+				break
+			}
+			if set[i] == 0 {
+				set[i] = k
+				dst = append(dst, k)
+				break
+			}
+		}
+	}
+	return dst
 }
 
 // order sorts the documents by id and rejects repeated ids.

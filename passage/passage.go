@@ -17,6 +17,7 @@ package passage
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 )
 
@@ -37,15 +38,44 @@ type entry struct {
 // NewSeq prepares the shingle hashes of one text, in text order. It does
 // not keep hashes.
 func NewSeq(hashes []uint64) *Seq {
-	sorted := make([]entry, len(hashes))
-	for i, h := range hashes {
-		sorted[i] = entry{h, int32(i)}
+	n := len(hashes)
+	s := &Seq{n: n, hs: make([]uint64, n), pos: make([]int32, n)}
+	if n == 0 {
+		return s
 	}
 	// By hash only: the order of a repeated shingle's positions does not
-	// matter, as Compare orders its matches itself.
-	slices.SortFunc(sorted, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
+	// matter, as Compare orders its matches itself. Hashes are spread
+	// evenly, so a bucket sort on their top bits leaves each bucket a few
+	// entries to sort; a bucket that holds many (hashes that are not
+	// spread) is sorted by comparison.
+	b := bits.Len(uint(n))
+	start := make([]int32, 1<<b+1)
+	for _, h := range hashes {
+		start[h>>(64-b)+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	sorted := make([]entry, n)
+	next := slices.Clone(start[:1<<b])
+	for i, h := range hashes {
+		k := h >> (64 - b)
+		sorted[next[k]] = entry{h, int32(i)}
+		next[k]++
+	}
+	for k := 0; k < 1<<b; k++ {
+		bucket := sorted[start[k]:start[k+1]]
+		if len(bucket) > 16 {
+			slices.SortFunc(bucket, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
+			continue
+		}
+		for i := 1; i < len(bucket); i++ {
+			for j := i; j > 0 && bucket[j].h < bucket[j-1].h; j-- {
+				bucket[j], bucket[j-1] = bucket[j-1], bucket[j]
+			}
+		}
+	}
 	// Kept as two slices: 12 bytes a shingle instead of a padded 16.
-	s := &Seq{n: len(hashes), hs: make([]uint64, len(sorted)), pos: make([]int32, len(sorted))}
 	for i, e := range sorted {
 		s.hs[i], s.pos[i] = e.h, e.pos
 		if i == 0 || e.h != sorted[i-1].h {

@@ -2,6 +2,8 @@ package passage
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -123,5 +125,41 @@ func BenchmarkCompare(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Compare(sa, sb, Options{Gap: 6})
+	}
+}
+
+// TestNewSeqOrder checks the bucket sort of NewSeq on spread, repeated and
+// unspread (small) hashes: hashes sorted, each position kept once with
+// its hash.
+func TestNewSeqOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for trial := 0; trial < 300; trial++ {
+		hs := make([]uint64, rng.IntN(500))
+		for i := range hs {
+			switch trial % 3 {
+			case 0:
+				hs[i] = rng.Uint64()
+			case 1:
+				hs[i] = rng.Uint64() % 7
+			default:
+				hs[i] = rng.Uint64() >> uint(rng.IntN(64))
+			}
+		}
+		s := NewSeq(hs)
+		if !slices.IsSorted(s.hs) || len(s.pos) != len(hs) {
+			t.Fatalf("trial %d: not sorted", trial)
+		}
+		seen := make([]bool, len(hs))
+		for i, p := range s.pos {
+			if seen[p] || hs[p] != s.hs[i] {
+				t.Fatalf("trial %d: position %d lost or misplaced", trial, p)
+			}
+			seen[p] = true
+		}
+		want := slices.Clone(hs)
+		slices.Sort(want)
+		if s.Distinct() != len(slices.Compact(want)) {
+			t.Fatalf("trial %d: %d distinct, want %d", trial, s.Distinct(), len(slices.Compact(want)))
+		}
 	}
 }

@@ -16,6 +16,7 @@
 package shingle
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -192,6 +193,7 @@ func Hash(s []byte) uint64 {
 // fewer than k tokens has no shingles. k must be positive.
 func Words(dst []uint64, t *Text, k int) []uint64 {
 	n := len(t.Tokens) - k + 1
+	dst = slices.Grow(dst, max(n, 0))
 	for i := 0; i < n; i++ {
 		dst = append(dst, Hash(t.Norm[t.Tokens[i].NormStart:t.Tokens[i+k-1].NormEnd]))
 	}
@@ -204,6 +206,7 @@ func Words(dst []uint64, t *Text, k int) []uint64 {
 func Chars(dst []uint64, t *Text, n int) []uint64 {
 	t.indexRunes()
 	m := len(t.runes) - 1 - n + 1
+	dst = slices.Grow(dst, max(m, 0))
 	for i := 0; i < m; i++ {
 		dst = append(dst, Hash(t.Norm[t.runes[i]:t.runes[i+n]]))
 	}
