@@ -23,7 +23,20 @@ type Params struct {
 // Probability reports the probability that a pair of Jaccard similarity s
 // becomes a candidate under p: 1-(1-s^r)^b.
 func (p Params) Probability(s float64) float64 {
-	return 1 - math.Pow(1-math.Pow(s, float64(p.Rows)), float64(p.Bands))
+	return 1 - ipow(1-ipow(s, p.Rows), p.Bands)
+}
+
+// ipow returns x to the power n ≥ 0 by repeated squaring: Optimal
+// evaluates Probability some half a million times.
+func ipow(x float64, n int) float64 {
+	r := 1.0
+	for ; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			r *= x
+		}
+		x *= x
+	}
+	return r
 }
 
 // Size reports the number of signature values the banding uses.
