@@ -28,6 +28,7 @@ import (
 	"hash/fnv"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/neardup/neardup/corpus"
@@ -133,7 +134,7 @@ type Index struct {
 	o      detect.Options
 	params Params
 	ex     *detect.Extractor
-	zw     *flate.Writer // reused: a new one costs more than a record
+	ws     []*worker // for preparing a batch's documents in parallel
 	// counters is the frequency sketch, read once and then updated with
 	// what this process writes.
 	counters []uint16
@@ -147,6 +148,14 @@ func Open(store Store, o detect.Options) (*Index, error) {
 		return nil, err
 	}
 	x := &Index{store: store, o: o, params: paramsOf(o), ex: ex}
+	n := o.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	for range n {
+		e, _ := detect.NewExtractor(o) // o was checked
+		x.ws = append(x.ws, &worker{ex: e})
+	}
 	meta, err := store.Meta()
 	if err != nil {
 		return nil, err
@@ -187,16 +196,21 @@ type record struct {
 	Text     []byte     `json:"text"` // DEFLATE
 }
 
-func (x *Index) encodeRecord(d corpus.Doc, f *detect.Features) ([]byte, error) {
+// worker prepares documents: one goroutine's extractor and compressor.
+type worker struct {
+	ex *detect.Extractor
+	zw *flate.Writer // reused: a new one costs more than a record
+}
+
+func (w *worker) encodeRecord(d corpus.Doc, f *detect.Features) ([]byte, error) {
 	var zb bytes.Buffer
-	if x.zw == nil {
-		x.zw, _ = flate.NewWriter(&zb, flate.BestSpeed)
+	if w.zw == nil {
+		w.zw, _ = flate.NewWriter(&zb, flate.BestSpeed)
 	} else {
-		x.zw.Reset(&zb)
+		w.zw.Reset(&zb)
 	}
-	zw := x.zw
-	io.WriteString(zw, d.Text)
-	if err := zw.Close(); err != nil {
+	io.WriteString(w.zw, d.Text)
+	if err := w.zw.Close(); err != nil {
 		return nil, err
 	}
 	meta := d

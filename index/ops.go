@@ -3,8 +3,11 @@ package index
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/detect"
@@ -73,36 +76,29 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 		if err != nil {
 			return nil, err
 		}
+		prep, err := x.prepare(chunk, olds, write)
+		if err != nil {
+			return nil, err
+		}
 		b := &Batch{}
 		var cc cellCounter
 		var fresh []found
 		for i, d := range chunk {
-			f := x.ex.Extract(d.Text)
-			if olds[i] != nil {
-				old, oldText, err := decodeRecord(olds[i])
-				if err != nil {
-					return nil, fmt.Errorf("index record of %q: %w", d.ID, err)
-				}
-				meta := d
-				meta.Text = ""
-				if oldText == d.Text && old.Doc == meta {
-					out.Unchanged++
-					continue
-				}
-				of := x.ex.Extract(oldText)
-				b.Delete = append(b.Delete, Entry{ID: d.ID, Keys: keys(&of)})
-				cc.count(&of, -1)
+			p := &prep[i]
+			switch {
+			case p.unchanged:
+				out.Unchanged++
+				continue
+			case p.old != nil:
+				b.Delete = append(b.Delete, Entry{ID: d.ID, Keys: keys(p.old)})
+				cc.count(p.old, -1)
 				out.Updated++
-			} else {
+			default:
 				out.Added++
 			}
-			rec, err := x.encodeRecord(d, &f)
-			if err != nil {
-				return nil, err
-			}
-			b.Put = append(b.Put, Entry{ID: d.ID, Record: rec, Keys: keys(&f)})
-			cc.count(&f, +1)
-			fresh = append(fresh, found{d, f, d.Text})
+			b.Put = append(b.Put, Entry{ID: d.ID, Record: p.rec, Keys: keys(&p.f)})
+			cc.count(&p.f, +1)
+			fresh = append(fresh, found{d, p.f, d.Text})
 		}
 		b.Cells = cc.cells()
 		if write && (len(b.Put) > 0 || len(b.Delete) > 0) {
@@ -151,6 +147,59 @@ func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed
 	}
 	c.finish(&out.Result, x.o.Params(0))
 	return out, nil
+}
+
+// prepared is one document of a batch, made ready to write.
+type prepared struct {
+	f         detect.Features
+	old       *detect.Features // of the indexed text it replaces
+	unchanged bool             // indexed already, with this text and metadata
+	rec       []byte           // the record to store (when writing)
+}
+
+// prepare extracts the features of docs, whose indexed records are olds
+// (nil where new), and encodes their records when writing: on all of
+// x's workers.
+func (x *Index) prepare(docs []corpus.Doc, olds [][]byte, write bool) ([]prepared, error) {
+	out := make([]prepared, len(docs))
+	errs := make([]error, len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for _, w := range x.ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(docs); i = int(next.Add(1) - 1) {
+				errs[i] = w.prepare(&out[i], docs[i], olds[i], write)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+func (w *worker) prepare(p *prepared, d corpus.Doc, old []byte, write bool) error {
+	if old != nil {
+		r, oldText, err := decodeRecord(old)
+		if err != nil {
+			return fmt.Errorf("index record of %q: %w", d.ID, err)
+		}
+		meta := d
+		meta.Text = ""
+		if oldText == d.Text && r.Doc == meta {
+			p.unchanged = true
+			return nil
+		}
+		of := w.ex.Extract(oldText)
+		p.old = &of
+	}
+	p.f = w.ex.Extract(d.Text)
+	if !write {
+		return nil
+	}
+	var err error
+	p.rec, err = w.encodeRecord(d, &p.f)
+	return err
 }
 
 // sketch returns the index's counters: read from the store the first
