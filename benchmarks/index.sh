@@ -3,7 +3,7 @@
 #
 #   bash benchmarks/index.sh [sizes...]      (default: 10000 100000)
 #
-# For each size N: generate N+1000 articles, add N to a fresh bbolt index
+# For each size N: generate N+1000 articles (kept in $WORK for reruns), add N to a fresh bbolt index
 # (timed), check the other 1,000 (timed; per-document latency = time/1000),
 # and report the file size. Then four concurrent "index add" processes of
 # N/4 articles each into one Redis index on a loopback redis-server,
@@ -23,7 +23,7 @@ now() { date +%s.%N; }
 echo "| store | indexed | add s | docs/s | check 1,000 s | ms per checked doc | index MiB |"
 echo "|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
-  "$work/gencorpus" -n $((n + 1000)) -vocab "$shared/corpora/reuters21578/docs.jsonl" -o "$work/all$n.jsonl" -truth "$work/all$n.tsv" 2>/dev/null
+  [ -s "$work/all$n.jsonl" ] || "$work/gencorpus" -n $((n + 1000)) -vocab "$shared/corpora/reuters21578/docs.jsonl" -o "$work/all$n.jsonl" -truth "$work/all$n.tsv" 2>/dev/null
   head -n "$n" "$work/all$n.jsonl" > "$work/base$n.jsonl"
   tail -n 1000 "$work/all$n.jsonl" > "$work/new$n.jsonl"
   db=$work/b$n.idx; rm -f "$db"

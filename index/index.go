@@ -52,7 +52,7 @@ const (
 const foldEvery = 64
 
 // FormatVersion names the layout of stored records and keys.
-const FormatVersion = 2
+const FormatVersion = 3
 
 // Store is where an Index keeps its data. Implementations must make Apply
 // atomic: after a crash a store holds each batch wholly or not at all.

@@ -379,7 +379,7 @@ func TestStorePostings(t *testing.T) {
 					b.Delete = append(b.Delete, Entry{ID: id, Keys: model[id]})
 					delete(model, id)
 				default: // addition or replacement
-					ks := []uint64{uint64(rng.IntN(40)), uint64(rng.IntN(40)), rng.Uint64()}
+					ks := []uint64{uint64(rng.IntN(40)), uint64(rng.IntN(40)), rng.Uint64(), math.MaxUint64 - uint64(rng.IntN(2))}
 					slices.Sort(ks)
 					ks = slices.Compact(ks)
 					if old, ok := model[id]; ok {

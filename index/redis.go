@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,9 +15,13 @@ import (
 )
 
 // Redis is a Store in a Redis (or Valkey) database, shared by several
-// processes. Postings are sets (as datasketch's Redis storage keeps its
-// buckets), records are strings, and each Apply is one MULTI/EXEC
-// transaction, pipelined. The frequency sketch is kept in shards, one a
+// processes. Postings are kept in 2^RedisBucketBits sorted sets, each
+// holding, at score 0, the members key (8 bytes, big-endian) + id of the
+// keys that fall in it, so that one key's ids are a ZRANGEBYLEX of its
+// prefix: a key of Redis costs some 100 bytes, and a document is filed
+// under some 80 keys, so a set a key (as datasketch's Redis storage keeps
+// its buckets) would take 20 GB for a million articles. Records are
+// strings, and each Apply is one MULTI/EXEC transaction, pipelined. The frequency sketch is kept in shards, one a
 // writer slot: a writing process claims a free slot (SET NX with a lease
 // it renews), appends each batch's counter changes to its slot's log and
 // now and then folds the log into its slot's base, so concurrent writers
@@ -54,8 +59,19 @@ func OpenRedis(ctx context.Context, url string) (*Redis, error) {
 
 func (s *Redis) key(parts ...string) string { return s.prefix + strings.Join(parts, ":") }
 
+// RedisBucketBits sets the number of sorted sets that hold the postings:
+// at a million documents some 20 members each, small enough for Redis's
+// compact encoding.
+const RedisBucketBits = 22
+
+// postKey returns the sorted set that holds key k's postings.
 func (s *Redis) postKey(k uint64) string {
-	return s.key("p", hex.EncodeToString(binary.BigEndian.AppendUint64(nil, k)))
+	return s.key("p", strconv.FormatUint(k>>(64-RedisBucketBits), 16))
+}
+
+// posting is the member that files id under k.
+func posting(k uint64, id string) string {
+	return string(binary.BigEndian.AppendUint64(nil, k)) + id
 }
 
 // Meta implements Store.
@@ -98,7 +114,11 @@ func (s *Redis) Postings(keys []uint64) ([][]string, error) {
 	cmds := make([]*redis.StringSliceCmd, len(keys))
 	_, err := s.c.Pipelined(s.ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
-			cmds[i] = p.SMembers(s.ctx, s.postKey(k))
+			r := &redis.ZRangeBy{Min: "[" + posting(k, ""), Max: "+"}
+			if k < math.MaxUint64 {
+				r.Max = "(" + posting(k+1, "")
+			}
+			cmds[i] = p.ZRangeByLex(s.ctx, s.postKey(k), r)
 		}
 		return nil
 	})
@@ -106,7 +126,9 @@ func (s *Redis) Postings(keys []uint64) ([][]string, error) {
 		return nil, err
 	}
 	for i, c := range cmds {
-		out[i] = c.Val()
+		for _, m := range c.Val() {
+			out[i] = append(out[i], m[8:])
+		}
 	}
 	return out, nil
 }
@@ -227,14 +249,14 @@ func (s *Redis) Apply(b *Batch) error {
 			p.Del(s.ctx, s.key("d", e.ID))
 			p.SRem(s.ctx, s.key("docs"), e.ID)
 			for _, k := range e.Keys {
-				p.SRem(s.ctx, s.postKey(k), e.ID)
+				p.ZRem(s.ctx, s.postKey(k), posting(k, e.ID))
 			}
 		}
 		for _, e := range b.Put {
 			p.Set(s.ctx, s.key("d", e.ID), e.Record, 0)
 			p.SAdd(s.ctx, s.key("docs"), e.ID)
 			for _, k := range e.Keys {
-				p.SAdd(s.ctx, s.postKey(k), e.ID)
+				p.ZAdd(s.ctx, s.postKey(k), redis.Z{Member: posting(k, e.ID)})
 			}
 		}
 		if b.Cells.Len() > 0 {
