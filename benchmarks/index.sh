@@ -38,8 +38,8 @@ if command -v redis-server >/dev/null; then
   trap 'kill $(cat "$work/redis.pid") 2>/dev/null || true' EXIT
   sleep 0.5
   echo
-  echo "| Redis, 4 concurrent writers | documents | add s (all four) | docs/s | present after | pairs equal to a batch scan |"
-  echo "|---|---|---|---|---|---|"
+  echo "| Redis, 4 concurrent writers | documents | add s (all four) | docs/s | present after | pairs equal to a batch scan | redis-server used_memory MiB |"
+  echo "|---|---|---|---|---|---|---|"
   for n in "${sizes[@]}"; do
     db=redis://127.0.0.1:$port/$(( ${#n} ))
     q=$((n / 4))
@@ -52,6 +52,7 @@ if command -v redis-server >/dev/null; then
     "$nd" index pairs --db "$db" --format csv -o "$work/rpairs$n.csv"
     "$nd" scan -q --format csv -o "$work/spairs$n.csv" "$work/base$n.jsonl"
     same=no; cmp -s "$work/rpairs$n.csv" "$work/spairs$n.csv" && same="yes ($(($(wc -l < "$work/spairs$n.csv") - 1)) pairs)"
-    python3 -c "n=$n;a=$t1-$t0;print(f'| Redis | {n} | {a:.1f} | {n/a:.0f} | {$present} | $same |')"
+    mem=$(redis-cli -p $port info memory 2>/dev/null | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')
+    python3 -c "n=$n;a=$t1-$t0;m='${mem:-}';print(f'| Redis | {n} | {a:.1f} | {n/a:.0f} | {$present} | $same | {int(m)/2**20:.0f} |' if m else f'| Redis | {n} | {a:.1f} | {n/a:.0f} | {$present} | $same | ? |')"
   done
 fi

@@ -142,9 +142,18 @@ func (s *Bolt) Postings(keys []uint64) ([][]string, error) {
 		found := make([][]uint32, len(keys))
 		err := tx.Bucket(bucketSegs).ForEach(func(_, seg []byte) error {
 			n := len(seg) / segEntry
+			// A segment with few entries a key is walked; in others each
+			// key is sought.
+			walk := n < 8*len(keys)
 			j := 0
 			for _, i := range order {
-				j = seek(seg, j, n, keys[i])
+				if walk {
+					for j < n && segKey(seg, j) < keys[i] {
+						j++
+					}
+				} else {
+					j = seek(seg, j, n, keys[i])
+				}
 				for ; j < n && segKey(seg, j) == keys[i]; j++ {
 					found[i] = append(found[i], binary.BigEndian.Uint32(seg[j*segEntry+8:]))
 				}
@@ -155,11 +164,17 @@ func (s *Bolt) Postings(keys []uint64) ([][]string, error) {
 			return err
 		}
 		var nb [4]byte
+		ids := map[uint32]string{} // "" for removed or replaced documents
 		for i, ns := range found {
 			for _, num := range ns {
-				binary.BigEndian.PutUint32(nb[:], num)
-				if id := nums.Get(nb[:]); id != nil { // else removed or replaced
-					out[i] = append(out[i], string(id))
+				id, ok := ids[num]
+				if !ok {
+					binary.BigEndian.PutUint32(nb[:], num)
+					id = string(nums.Get(nb[:]))
+					ids[num] = id
+				}
+				if id != "" {
+					out[i] = append(out[i], id)
 				}
 			}
 		}
