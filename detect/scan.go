@@ -153,8 +153,9 @@ func sketchCell(k uint64, r int) int {
 	return r<<sketchBits | int(x>>(64-sketchBits))
 }
 
-// stockSet returns the stock test for keys of at least cutoff documents.
-func (c *counter) stockSet(cutoff int) (func(uint64) bool, int) {
+// stockSet returns the stock test for keys of at least cutoff documents,
+// counting on workers goroutines.
+func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
 	if c.sketch != nil {
 		return func(k uint64) bool {
 			for r := 0; r < sketchDepth; r++ {
@@ -165,21 +166,51 @@ func (c *counter) stockSet(cutoff int) (func(uint64) bool, int) {
 			return true
 		}, -1
 	}
-	all := c.exact
-	c.exact = nil
-	lsh.SortKeys(all, make([]uint64, len(all)))
-	stock := map[uint64]bool{}
-	for i := 0; i < len(all); {
-		j := i + 1
-		for j < len(all) && all[j] == all[i] {
-			j++
-		}
-		if j-i >= cutoff {
-			stock[all[i]] = true
-		}
-		i = j
+	// Split by the top bits of the keys (hashes: evenly), each part
+	// sorted and counted on a goroutine of its own.
+	const splitBits = 4
+	var size [1 << splitBits]int
+	for _, k := range c.exact {
+		size[k>>(64-splitBits)]++
 	}
-	return func(k uint64) bool { return stock[k] }, len(stock)
+	split := make([][]uint64, len(size))
+	for p := range split {
+		split[p] = make([]uint64, 0, size[p])
+	}
+	for _, k := range c.exact {
+		split[k>>(64-splitBits)] = append(split[k>>(64-splitBits)], k)
+	}
+	c.exact = nil
+	stock := make([]map[uint64]bool, len(split))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	for p := range split {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			all := split[p]
+			lsh.SortKeys(all, make([]uint64, len(all)))
+			m := map[uint64]bool{}
+			for i := 0; i < len(all); {
+				j := i + 1
+				for j < len(all) && all[j] == all[i] {
+					j++
+				}
+				if j-i >= cutoff {
+					m[all[i]] = true
+				}
+				i = j
+			}
+			stock[p], split[p] = m, nil
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, m := range stock {
+		n += len(m)
+	}
+	return func(k uint64) bool { return stock[k>>(64-splitBits)][k] }, n
 }
 
 // Scan detects the near-duplicate and reused documents of src. Documents
@@ -206,7 +237,7 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if s.o.Progress != nil {
 		s.o.Progress("TMP stock", 0, 0)
 	}
-	stock, nStock := s.df.stockSet(s.params.StockMinDocs)
+	stock, nStock := s.df.stockSet(s.params.StockMinDocs, s.workers)
 	if s.o.Progress != nil {
 		s.o.Progress("TMP cands", 0, 0)
 	}
@@ -462,10 +493,12 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 	// Pairs sharing a band are candidates, and so are pairs sharing a
 	// fingerprint that few documents have; pairs sharing only common
 	// fingerprints are when they share MinPrints of them.
-	var repPairs, printPairs []uint64
-	scratch := []uint64{}
-	var ids []int
-	for part := 0; part < parts; part++ {
+	// The partitions are paired on all workers, each its own.
+	type found struct{ rep, prints []uint64 }
+	outs := make([]found, parts)
+	err := s.parallel(ctx, "pairing", parts, func(_, part int) {
+		var repPairs, printPairs []uint64
+		var ids []int
 		for _, table := range []int{0, 1} { // bands, then fingerprints
 			var entries []uint64
 			for _, wk := range s.ws {
@@ -477,10 +510,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 					wk.prints[part] = nil
 				}
 			}
-			if cap(scratch) < len(entries) {
-				scratch = make([]uint64, len(entries))
-			}
-			lsh.SortKeys(entries, scratch[:len(entries)])
+			lsh.SortKeys(entries, make([]uint64, len(entries)))
 			for a := 0; a < len(entries); {
 				b := a + 1
 				for b < len(entries) && keyOf(entries[b]) == keyOf(entries[a]) {
@@ -509,11 +539,18 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 				}
 				a = b
 			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
 		}
+		outs[part] = found{repPairs, printPairs}
+	})
+	if err != nil {
+		return nil, err
 	}
+	var repPairs, printPairs []uint64
+	for _, o := range outs {
+		repPairs = append(repPairs, o.rep...)
+		printPairs = append(printPairs, o.prints...)
+	}
+	outs = nil
 	s.ws = nil
 	lsh.SortKeys(printPairs, make([]uint64, len(printPairs)))
 	for a := 0; a < len(printPairs); {

@@ -20,7 +20,7 @@ import (
 // keys that fall in it, so that one key's ids are a ZRANGEBYLEX of its
 // prefix: a key of Redis costs some 100 bytes, and a document is filed
 // under some 80 keys, so a set a key (as datasketch's Redis storage keeps
-// its buckets) would take 20 GB for a million articles. Records are
+// its buckets) took 12.6 GB at 617,000 generated articles. Records are
 // strings, and each Apply is one MULTI/EXEC transaction, pipelined. The frequency sketch is kept in shards, one a
 // writer slot: a writing process claims a free slot (SET NX with a lease
 // it renews), appends each batch's counter changes to its slot's log and
