@@ -7,13 +7,19 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/neardup/neardup/detect"
@@ -26,28 +32,112 @@ type Report struct {
 	Warnings []string `json:"warnings"`
 }
 
-// JSON writes r as indented JSON.
+// JSON writes r as indented JSON: the bytes json.Encoder writes with
+// two-space indentation and no HTML escaping, but streamed, with the
+// elements of the documents, pairs and clusters encoded in parallel.
 func JSON(w io.Writer, r Report) error {
 	if r.Warnings == nil {
 		r.Warnings = []string{}
 	}
-	out := struct {
-		Params    detect.Params     `json:"params"`
-		Stats     detect.Stats      `json:"stats"`
-		Documents []detect.Document `json:"documents"`
-		Pairs     []detect.Pair     `json:"pairs"`
-		Clusters  []detect.Cluster  `json:"clusters"`
-		Warnings  []string          `json:"warnings"`
-	}{r.Params, r.Stats, nonNil(r.Documents), nonNil(r.Pairs), nonNil(r.Clusters), r.Warnings}
-	for i := range out.Pairs {
-		if out.Pairs[i].Passages == nil {
-			out.Pairs[i].Passages = []detect.Passage{}
+	pairs := nonNil(r.Pairs)
+	for i := range pairs {
+		if pairs[i].Passages == nil {
+			pairs[i].Passages = []detect.Passage{}
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.WriteString("{\n")
+	field := func(name string, last bool, write func() error) error {
+		fmt.Fprintf(bw, "  %q: ", name)
+		if err := write(); err != nil {
+			return err
+		}
+		if !last {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		return nil
+	}
+	value := func(v any) func() error {
+		return func() error {
+			b, err := indented(v, "  ")
+			bw.Write(b)
+			return err
+		}
+	}
+	err := errors.Join(
+		field("params", false, value(r.Params)),
+		field("stats", false, value(r.Stats)),
+		field("documents", false, func() error { return writeArray(bw, nonNil(r.Documents)) }),
+		field("pairs", false, func() error { return writeArray(bw, pairs) }),
+		field("clusters", false, func() error { return writeArray(bw, nonNil(r.Clusters)) }),
+		field("warnings", true, value(r.Warnings)),
+	)
+	if err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+// indented encodes v as json.Encoder does with prefix and two-space
+// indentation, without the final newline.
+func indented(v any, prefix string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// writeArray writes the elements of a JSON array at the second level,
+// encoding chunks of them on all cores and writing them in order.
+func writeArray[T any](w *bufio.Writer, xs []T) error {
+	if len(xs) == 0 {
+		w.WriteString("[]")
+		return nil
+	}
+	const chunk = 512
+	n := (len(xs) + chunk - 1) / chunk
+	out := make([][]byte, n)
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := int(next.Add(1) - 1); c < n; c = int(next.Add(1) - 1) {
+				var b bytes.Buffer
+				for i := c * chunk; i < min(len(xs), (c+1)*chunk); i++ {
+					e, err := indented(xs[i], "    ")
+					if err != nil {
+						errs[c] = err
+						break
+					}
+					b.WriteString("\n    ")
+					b.Write(e)
+					if i < len(xs)-1 {
+						b.WriteByte(',')
+					}
+				}
+				out[c] = b.Bytes()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	w.WriteString("[")
+	for _, b := range out {
+		w.Write(b)
+	}
+	w.WriteString("\n  ]")
+	return nil
 }
 
 func nonNil[T any](s []T) []T {
