@@ -227,20 +227,11 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if err := s.first(ctx, src); err != nil {
 		return nil, err
 	}
-	if s.o.Progress != nil {
-		s.o.Progress("TMP order", 0, 0)
-	}
 	if err := s.order(); err != nil {
 		return nil, err
 	}
 	s.params = o.Params(len(s.docs))
-	if s.o.Progress != nil {
-		s.o.Progress("TMP stock", 0, 0)
-	}
 	stock, nStock := s.df.stockSet(s.params.StockMinDocs, s.workers)
-	if s.o.Progress != nil {
-		s.o.Progress("TMP cands", 0, 0)
-	}
 	s.stockKey = stock
 	if len(s.docs) < s.params.StockMinDocs {
 		s.stockKey = func(uint64) bool { return false }
