@@ -32,8 +32,8 @@ var (
 // (key, document number) entries as one sorted array, and when a level
 // holds segFanout segments they are merged into one of the next level,
 // leaving out the entries of removed or replaced documents. A lookup
-// binary-searches every segment, of which there are at most segFanout a
-// level and a level per factor of segFanout in size: a log-structured
+// searches every segment (see Postings), of which there are fewer than
+// segFanout a level and a level per factor of segFanout in size: a log-structured
 // merge (O'Neil et al., "The Log-Structured Merge-Tree", Acta Informatica
 // 1996) inside one bbolt file, so that a posting costs its 12 bytes
 // instead of a B+tree entry and a transaction writes sequentially.
