@@ -225,19 +225,22 @@ func TestPlantedRecallAndPrecision(t *testing.T) {
 	}
 }
 
+// TestDeterministicWhateverWorkers also runs verification from hashes kept
+// by the first reading, from texts read again, and from both.
 func TestDeterministicWhateverWorkers(t *testing.T) {
 	docs, _ := planted(12, 80)
 	docs = append(docs, readSeeds(t)...)
 	var first *Result
-	for _, w := range []int{1, 2, 5} {
+	for _, c := range []struct{ workers, keep int }{{1, 0}, {2, 0}, {5, 0}, {2, -1}, {2, 3000}} {
 		o := Defaults()
-		o.Workers = w
+		o.Workers = c.workers
+		o.KeepHashes = c.keep
 		o.MinScore = 0
 		res := mustRun(t, docs, o)
 		if first == nil {
 			first = res
 		} else if !reflect.DeepEqual(first, res) {
-			t.Fatalf("workers=%d gave a different result", w)
+			t.Fatalf("workers=%d, keep %d hashes: a different result", c.workers, c.keep)
 		}
 	}
 }

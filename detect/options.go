@@ -69,6 +69,11 @@ type Options struct {
 	// Workers is the number of goroutines that shingle, sign and verify;
 	// zero means one per CPU. Results do not depend on it.
 	Workers int
+	// KeepHashes is how many shingle hashes (8 bytes each) a scan's first
+	// reading may keep for verification; the documents past it are read
+	// and tokenised again when they have candidates. Zero means
+	// DefaultKeepHashes; negative, none. Results do not depend on it.
+	KeepHashes int
 	// Progress, if not nil, is told how far each stage has got. It is
 	// called from one goroutine at a time.
 	Progress func(stage string, done, total int)

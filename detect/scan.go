@@ -94,10 +94,9 @@ const (
 	sketchBits  = 24
 )
 
-// keepLimit is the number of shingle hashes that the first reading keeps
-// for verification (8 bytes each); the documents past it are read and
-// tokenised again when they have candidates.
-const keepLimit = 16 << 20
+// DefaultKeepHashes is the default of Options.KeepHashes: 128 MiB of
+// hashes.
+const DefaultKeepHashes = 16 << 20
 
 // light is what Scan keeps of a document between its two readings.
 type light struct {
@@ -105,7 +104,7 @@ type light struct {
 	tokens   int
 	shingles int
 	norm     [2]uint64
-	hashes   []uint64 // kept from the first reading, within keepLimit
+	hashes   []uint64 // kept from the first reading, within Options.KeepHashes
 }
 
 // worker holds one extraction goroutine's output.
@@ -283,6 +282,10 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	jobs := make(chan job, 64*s.workers)
 	var wg sync.WaitGroup
 	var mu sync.Mutex // guards s.docs against growth while workers write
+	keepLimit := int64(s.o.KeepHashes)
+	if keepLimit == 0 {
+		keepLimit = DefaultKeepHashes
+	}
 	s.ws = make([]*worker, s.workers)
 	s.ex = make([]*Extractor, s.workers)
 	for w := range s.ws {
