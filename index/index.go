@@ -371,11 +371,28 @@ func encodeCells(cells Cells) []byte {
 	out := make([]byte, 0, 3*cells.Len())
 	prev := uint32(0)
 	for i, c := range cells.At {
-		out = binary.AppendUvarint(out, uint64(c-prev))
-		out = binary.AppendVarint(out, int64(cells.Delta[i]))
+		out = appendCell(out, c-prev, cells.Delta[i])
 		prev = c
 	}
 	return out
+}
+
+// encodeDense writes the nonzero counters of counters as encodeCells
+// writes changes.
+func encodeDense(counters []int32) []byte {
+	var out []byte
+	prev := uint32(0)
+	for c, d := range counters {
+		if d != 0 {
+			out = appendCell(out, uint32(c)-prev, d)
+			prev = uint32(c)
+		}
+	}
+	return out
+}
+
+func appendCell(dst []byte, gap uint32, d int32) []byte {
+	return binary.AppendVarint(binary.AppendUvarint(dst, uint64(gap)), int64(d))
 }
 
 // decodeCells adds the changes encoded in b to counters.

@@ -348,6 +348,12 @@ func TestCellsEncoding(t *testing.T) {
 	if counters[0] != 3 || counters[7] != 3 || counters[1<<20] != math.MaxUint16 || counters[SketchDepth*SketchWidth-1] != 1 {
 		t.Errorf("decoded %d %d %d %d", counters[0], counters[7], counters[1<<20], counters[SketchDepth*SketchWidth-1])
 	}
+	dense := make([]int32, SketchDepth*SketchWidth)
+	dense[0], dense[5], dense[1<<20] = 2, -3, 1
+	sum := make([]int32, len(dense))
+	if err := addLog(sum, encodeDense(dense)); err != nil || !slices.Equal(sum, dense) {
+		t.Errorf("dense counters do not decode to themselves: %v", err)
+	}
 	if err := decodeCells(counters, []byte{0xff}); err == nil {
 		t.Error("a corrupt log decoded")
 	}

@@ -154,8 +154,8 @@ func (s *Redis) loadSlot(i int, counters []int32) error {
 	if err != nil && err != redis.Nil {
 		return err
 	}
-	for j := 0; j < len(counters) && 4*j+4 <= len(b); j++ {
-		counters[j] += int32(binary.LittleEndian.Uint32(b[4*j:]))
+	if err := addLog(counters, b); err != nil {
+		return err
 	}
 	logs, err := s.c.LRange(s.ctx, s.key("sketchlog", fmt.Sprint(i)), 0, -1).Result()
 	if err != nil {
@@ -268,12 +268,10 @@ func (s *Redis) Apply(b *Batch) error {
 				p.RPush(s.ctx, s.key("sketchlog", slot), encodeCells(b.Cells))
 				s.logged++
 			} else {
-				// Fold: this slot's counters, base and log, become its base.
-				buf := make([]byte, 4*len(s.shard))
-				for j, v := range s.shard {
-					binary.LittleEndian.PutUint32(buf[4*j:], uint32(v))
-				}
-				p.Set(s.ctx, s.key("sketch", slot), buf, 0)
+				// Fold: this slot's counters, base and log, become its
+				// base, encoded as a log of its nonzero counters: a reader
+				// fetches a fraction of 4 bytes a counter.
+				p.Set(s.ctx, s.key("sketch", slot), encodeDense(s.shard), 0)
 				p.Del(s.ctx, s.key("sketchlog", slot))
 				s.logged = 0
 			}
