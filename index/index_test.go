@@ -496,3 +496,41 @@ func TestSeek(t *testing.T) {
 		}
 	}
 }
+
+// TestRedisFoldsBySize gives a Redis writer slot batches whose logs
+// outgrow its base: the slot folds before foldEvery batches, and the
+// counters read back are the sums.
+func TestRedisFoldsBySize(t *testing.T) {
+	mk, ok := stores(t)["redis"]
+	if !ok {
+		t.Skip("redis-server is not installed")
+	}
+	s := mk().(*Redis)
+	defer s.Close()
+	want := make([]int32, SketchDepth*SketchWidth)
+	rng := rand.New(rand.NewPCG(9, 9))
+	for batch := 0; batch < 3; batch++ {
+		cells := map[uint32]int32{}
+		for len(cells) < minFoldBytes/3 { // 2 or 3 bytes a cell encoded
+			cells[uint32(rng.IntN(SketchDepth*SketchWidth))] = int32(1 + rng.IntN(3))
+		}
+		for c, d := range cells {
+			want[c] += d
+		}
+		if err := s.Apply(&Batch{Cells: cellsOf(cells)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.baseBytes == 0 || s.logged >= 3 {
+		t.Fatalf("no fold: base %d bytes, %d batches logged", s.baseBytes, s.logged)
+	}
+	got, err := s.Sketch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, w := range want {
+		if int32(got[c]) != w {
+			t.Fatalf("cell %d holds %d, want %d", c, got[c], w)
+		}
+	}
+}

@@ -35,7 +35,15 @@ type Redis struct {
 	token  string  // proves the claim
 	shard  []int32 // this slot's counters: base and log
 	logged int     // batches in this slot's log
+	// Sizes of this slot's base and log, encoded: the log is folded
+	// before it outgrows the base, so that readers, who fetch both,
+	// fetch at most about twice the base.
+	baseBytes, logBytes int
 }
+
+// minFoldBytes is the log size below which a slot folds only every
+// foldEvery batches.
+const minFoldBytes = 4 << 20
 
 // RedisSlots is the number of writer slots, and so the most processes
 // that can write to one Redis index at once.
@@ -137,7 +145,7 @@ func (s *Redis) Postings(keys []uint64) ([][]string, error) {
 func (s *Redis) Sketch() ([]uint16, error) {
 	sum := make([]int32, SketchDepth*SketchWidth)
 	for i := 0; i < RedisSlots; i++ {
-		if err := s.loadSlot(i, sum); err != nil {
+		if _, _, err := s.loadSlot(i, sum); err != nil {
 			return nil, err
 		}
 	}
@@ -148,25 +156,27 @@ func (s *Redis) Sketch() ([]uint16, error) {
 	return out, nil
 }
 
-// loadSlot adds slot i's base and log to counters.
-func (s *Redis) loadSlot(i int, counters []int32) error {
+// loadSlot adds slot i's base and log to counters and returns their
+// encoded sizes.
+func (s *Redis) loadSlot(i int, counters []int32) (baseBytes, logBytes int, err error) {
 	b, err := s.c.Get(s.ctx, s.key("sketch", fmt.Sprint(i))).Bytes()
 	if err != nil && err != redis.Nil {
-		return err
+		return 0, 0, err
 	}
 	if err := addLog(counters, b); err != nil {
-		return err
+		return 0, 0, err
 	}
 	logs, err := s.c.LRange(s.ctx, s.key("sketchlog", fmt.Sprint(i)), 0, -1).Result()
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	for _, l := range logs {
 		if err := addLog(counters, []byte(l)); err != nil {
-			return err
+			return 0, 0, err
 		}
+		logBytes += len(l)
 	}
-	return nil
+	return len(b), logBytes, nil
 }
 
 // addLog adds the changes of one encoded batch to signed counters.
@@ -197,7 +207,8 @@ func (s *Redis) claim() error {
 			return err
 		}
 		s.logged = int(n)
-		return s.loadSlot(i, s.shard)
+		s.baseBytes, s.logBytes, err = s.loadSlot(i, s.shard)
+		return err
 	}
 	return fmt.Errorf("all %d writer slots of the Redis index are taken: wait for another writer to finish", RedisSlots)
 }
@@ -264,16 +275,19 @@ func (s *Redis) Apply(b *Batch) error {
 				s.shard[c] += b.Cells.Delta[i]
 			}
 			slot := fmt.Sprint(s.slot)
-			if s.logged+1 < foldEvery {
-				p.RPush(s.ctx, s.key("sketchlog", slot), encodeCells(b.Cells))
+			entry := encodeCells(b.Cells)
+			if s.logged+1 < foldEvery && s.logBytes+len(entry) <= max(s.baseBytes, minFoldBytes) {
+				p.RPush(s.ctx, s.key("sketchlog", slot), entry)
 				s.logged++
+				s.logBytes += len(entry)
 			} else {
 				// Fold: this slot's counters, base and log, become its
 				// base, encoded as a log of its nonzero counters: a reader
 				// fetches a fraction of 4 bytes a counter.
-				p.Set(s.ctx, s.key("sketch", slot), encodeDense(s.shard), 0)
+				base := encodeDense(s.shard)
+				p.Set(s.ctx, s.key("sketch", slot), base, 0)
 				p.Del(s.ctx, s.key("sketchlog", slot))
-				s.logged = 0
+				s.logged, s.logBytes, s.baseBytes = 0, 0, len(base)
 			}
 		}
 		return nil
