@@ -133,8 +133,7 @@ type Index struct {
 	store  Store
 	o      detect.Options
 	params Params
-	ex     *detect.Extractor
-	ws     []*worker // for preparing a batch's documents in parallel
+	ws     []*worker // for preparing a batch's documents in parallel; ws[0] serves the rest
 	// counters is the frequency sketch, read once and then updated with
 	// what this process writes.
 	counters []uint16
@@ -143,17 +142,16 @@ type Index struct {
 // Open opens an index on store with the detection options o, recording
 // o's parameters in a new store and checking them against an old one.
 func Open(store Store, o detect.Options) (*Index, error) {
-	ex, err := detect.NewExtractor(o)
-	if err != nil {
-		return nil, err
-	}
-	x := &Index{store: store, o: o, params: paramsOf(o), ex: ex}
+	x := &Index{store: store, o: o, params: paramsOf(o)}
 	n := o.Workers
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
 	for range n {
-		e, _ := detect.NewExtractor(o) // o was checked
+		e, err := detect.NewExtractor(o)
+		if err != nil {
+			return nil, err
+		}
 		x.ws = append(x.ws, &worker{ex: e})
 	}
 	meta, err := store.Meta()

@@ -350,7 +350,7 @@ func (c *collector) load(ids []string) error {
 		}
 		d := r.Doc
 		d.Text = text
-		c.cache[need[i]] = &found{doc: d, f: c.x.ex.Extract(text), text: text}
+		c.cache[need[i]] = &found{doc: d, f: c.x.ws[0].ex.Extract(text), text: text}
 	}
 	return nil
 }
@@ -382,7 +382,7 @@ func (x *Index) Remove(ids []string) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("index record of %q: %w", ids[i], err)
 		}
-		f := x.ex.Extract(text)
+		f := x.ws[0].ex.Extract(text)
 		b.Delete = append(b.Delete, Entry{ID: ids[i], Keys: keys(&f)})
 		cc.count(&f, -1)
 	}
