@@ -694,13 +694,18 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	out := make([]*Pair, len(cands))
 	matchers := make([]passage.Matcher, s.workers)
 	minScore := s.o.minScore()
-	err = s.parallel(ctx, "verifying", len(cands), func(w, c int) {
-		p, q := int(cands[c]>>32), int(cands[c]&0xffffffff)
-		pr := verify(&matchers[w], s.feats[p], s.feats[q], s.seqs[p], s.seqs[q], &s.o, s.isStock)
-		if reported(&pr, minScore) {
-			pr.I, pr.J = p, q
-			pr.A, pr.B = s.docs[s.byPos[p]].doc.ID, s.docs[s.byPos[q]].doc.ID
-			out[c] = &pr
+	// Candidates are verified in chunks of consecutive pairs, which share
+	// their first document: a Matcher indexes it once for them all.
+	const chunk = 256
+	err = s.parallel(ctx, "verifying", (len(cands)+chunk-1)/chunk, func(w, ch int) {
+		for c := ch * chunk; c < min(len(cands), (ch+1)*chunk); c++ {
+			p, q := int(cands[c]>>32), int(cands[c]&0xffffffff)
+			pr := verify(&matchers[w], s.feats[p], s.feats[q], s.seqs[p], s.seqs[q], &s.o, s.isStock)
+			if reported(&pr, minScore) {
+				pr.I, pr.J = p, q
+				pr.A, pr.B = s.docs[s.byPos[p]].doc.ID, s.docs[s.byPos[q]].doc.ID
+				out[c] = &pr
+			}
 		}
 	})
 	if err != nil {

@@ -24,82 +24,64 @@ import (
 // Seq is a text's shingle sequence prepared for comparison. Create one with
 // NewSeq; a Seq is immutable and safe for concurrent use.
 type Seq struct {
-	n        int
-	hs       []uint64 // hashes, sorted
-	pos      []int32  // the position of each
+	hs       []uint64 // in text order; not ours to change
 	distinct int
 }
 
-type entry struct {
-	h   uint64
-	pos int32
+// NewSeq prepares the shingle hashes of one text, in text order. The Seq
+// refers to hashes, which must not change while it is in use.
+func NewSeq(hashes []uint64) *Seq {
+	return &Seq{hs: hashes, distinct: countDistinct(hashes)}
 }
 
-// NewSeq prepares the shingle hashes of one text, in text order. It does
-// not keep hashes.
-func NewSeq(hashes []uint64) *Seq {
-	n := len(hashes)
-	s := &Seq{n: n, hs: make([]uint64, n), pos: make([]int32, n)}
-	if n == 0 {
-		return s
+// countDistinct counts the distinct values of hs through an
+// open-addressing set.
+func countDistinct(hs []uint64) int {
+	if len(hs) < 2 {
+		return len(hs)
 	}
-	// By hash only: the order of a repeated shingle's positions does not
-	// matter, as Compare orders its matches itself. Hashes are spread
-	// evenly, so a bucket sort on their top bits leaves each bucket a few
-	// entries to sort; a bucket that holds many (hashes that are not
-	// spread) is sorted by comparison.
-	b := bits.Len(uint(n))
-	start := make([]int32, 1<<b+1)
-	for _, h := range hashes {
-		start[h>>(64-b)+1]++
+	var small [256]uint64
+	size := 1 << bits.Len(uint(2*len(hs)))
+	set := small[:]
+	if size > len(small) {
+		set = make([]uint64, size)
 	}
-	for i := 1; i < len(start); i++ {
-		start[i] += start[i-1]
-	}
-	sorted := make([]entry, n)
-	next := slices.Clone(start[:1<<b])
-	for i, h := range hashes {
-		k := h >> (64 - b)
-		sorted[next[k]] = entry{h, int32(i)}
-		next[k]++
-	}
-	for k := 0; k < 1<<b; k++ {
-		bucket := sorted[start[k]:start[k+1]]
-		if len(bucket) > 16 {
-			slices.SortFunc(bucket, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
+	set = set[:size]
+	shift := 64 - bits.Len(uint(size-1))
+	mask := size - 1
+	n, zero := 0, false // 0 marks empty slots, so is counted apart
+	for _, h := range hs {
+		if h == 0 {
+			if !zero {
+				zero = true
+				n++
+			}
 			continue
 		}
-		for i := 1; i < len(bucket); i++ {
-			for j := i; j > 0 && bucket[j].h < bucket[j-1].h; j-- {
-				bucket[j], bucket[j-1] = bucket[j-1], bucket[j]
+		for k := slotOf(h, shift); ; k = (k + 1) & mask {
+			if set[k] == h {
+				break
+			}
+			if set[k] == 0 {
+				set[k] = h
+				n++
+				break
 			}
 		}
 	}
-	// Kept as two slices: 12 bytes a shingle instead of a padded 16.
-	for i, e := range sorted {
-		s.hs[i], s.pos[i] = e.h, e.pos
-		if i == 0 || e.h != sorted[i-1].h {
-			s.distinct++
-		}
-	}
-	return s
+	return n
 }
 
+// slotOf is the first slot of h in a table of 2^(64-shift) slots: the
+// top bits of h mixed, so that hashes that are not spread (small
+// integers in tests) spread all the same.
+func slotOf(h uint64, shift int) int { return int((h * 0x9e3779b97f4a7c15) >> shift) }
+
 // Len reports the number of shingles in the sequence.
-func (s *Seq) Len() int { return s.n }
+func (s *Seq) Len() int { return len(s.hs) }
 
 // Distinct reports the number of distinct shingles.
 func (s *Seq) Distinct() int { return s.distinct }
-
-// Hashes appends the distinct shingle hashes in increasing order to dst.
-func (s *Seq) Hashes(dst []uint64) []uint64 {
-	for i, h := range s.hs {
-		if i == 0 || h != s.hs[i-1] {
-			dst = append(dst, h)
-		}
-	}
-	return dst
-}
 
 // Run is a stretch of shingles that two sequences share on one diagonal.
 type Run struct {
@@ -143,7 +125,20 @@ type Result struct {
 
 // Matcher compares sequences, reusing its memory between calls. The zero
 // value is ready to use; a Matcher is not safe for concurrent use.
+//
+// A Matcher indexes the first sequence of a comparison and keeps the
+// index while the next comparisons have the same first sequence, so
+// comparing one sequence with many others is fastest with it first, the
+// others in turn second.
 type Matcher struct {
+	base    *Seq     // the indexed sequence
+	keys    []uint64 // open-addressing table of base's distinct hashes
+	slots   []slot   // beside keys
+	more    []more   // further positions of repeated hashes
+	empty   uint64   // the key of empty slots: a value not in base
+	shift   int
+	stamp   uint32 // comparisons since the slots' stamps were cleared
+	hits    []hit
 	matches []match
 	runs    []Run
 	passes  []Passage
@@ -151,9 +146,73 @@ type Matcher struct {
 	takenB  []bool
 }
 
+// slot is what the Matcher knows of one distinct hash of its base: where
+// it occurs, and in the current comparison how often the other sequence
+// has it.
+type slot struct {
+	pos   int32 // first position in base
+	next  int32 // index in more of the next position, or -1
+	count int32 // occurrences in base
+	stamp uint32
+	other int32 // occurrences in the other sequence, when stamp is current
+}
+
+type more struct{ pos, next int32 }
+
+type hit struct{ j, slot int32 }
+
 type match struct {
 	i, j  int32
 	stock bool
+}
+
+// index builds the Matcher's table of a's distinct hashes.
+func (m *Matcher) index(a *Seq) {
+	m.base = a
+	// At most 1/4 full, so that most lookups of absent hashes, the
+	// common case, end at their first slot.
+	size := 1 << bits.Len(uint(4*a.distinct))
+	if cap(m.keys) < size {
+		m.keys = make([]uint64, size)
+		m.slots = make([]slot, size)
+	}
+	m.keys, m.slots = m.keys[:size], m.slots[:size]
+	m.empty = absent(a.hs)
+	for k := range m.keys {
+		m.keys[k] = m.empty
+	}
+	clear(m.slots)
+	m.more = m.more[:0]
+	m.stamp = 0
+	m.shift = 64 - bits.Len(uint(size-1))
+	mask := size - 1
+	for i, h := range a.hs {
+		k := slotOf(h, m.shift)
+		for m.keys[k] != h && m.keys[k] != m.empty {
+			k = (k + 1) & mask
+		}
+		m.keys[k] = h
+		sl := &m.slots[k]
+		if sl.count == 0 {
+			sl.pos, sl.next = int32(i), -1
+		} else {
+			// Positions are kept in any order: matches are sorted
+			// before use when any hash repeats.
+			m.more = append(m.more, more{int32(i), sl.next})
+			sl.next = int32(len(m.more) - 1)
+		}
+		sl.count++
+	}
+}
+
+// absent returns a value that is not in hs, to mark empty slots: 0 unless
+// hs holds 0.
+func absent(hs []uint64) uint64 {
+	for e := uint64(0); ; e++ {
+		if !slices.Contains(hs, e) {
+			return e
+		}
+	}
 }
 
 // Compare finds the passages a and b share. The returned Passages slice
@@ -163,52 +222,78 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 	if maxRep <= 0 {
 		maxRep = 64
 	}
-	m.matches = m.matches[:0]
+	if m.base != a {
+		m.index(a)
+	}
+	if m.stamp++; m.stamp == 0 {
+		for k := range m.slots {
+			m.slots[k].stamp = 0
+		}
+		m.stamp = 1
+	}
 	var res Result
-	x, y := a.hs, b.hs
-	i, j := 0, 0
-	for i < len(x) && j < len(y) {
-		switch {
-		case x[i] < y[j]:
-			i++
-		case x[i] > y[j]:
-			j++
-		default:
-			h := x[i]
-			ie, je := i+1, j+1
-			for ie < len(x) && x[ie] == h {
-				ie++
+	// Look up b's shingles, in text order, counting each distinct shared
+	// hash once and its occurrences in b.
+	m.hits = m.hits[:0]
+	if len(m.keys) > 0 {
+		mask := len(m.keys) - 1
+		for j, h := range b.hs {
+			if h == m.empty {
+				continue
 			}
-			for je < len(y) && y[je] == h {
-				je++
+			k := slotOf(h, m.shift)
+			for m.keys[k] != h && m.keys[k] != m.empty {
+				k = (k + 1) & mask
 			}
-			res.Shared++
-			stock := o.Stock != nil && o.Stock(h)
-			if (ie-i)*(je-j) <= maxRep {
-				for p := i; p < ie; p++ {
-					for q := j; q < je; q++ {
-						m.matches = append(m.matches, match{a.pos[p], b.pos[q], stock})
-					}
-				}
+			if m.keys[k] != h {
+				continue
 			}
-			i, j = ie, je
+			sl := &m.slots[k]
+			if sl.stamp != m.stamp {
+				sl.stamp, sl.other = m.stamp, 0
+				res.Shared++
+			}
+			sl.other++
+			m.hits = append(m.hits, hit{int32(j), int32(k)})
 		}
 	}
-	m.findRuns()
-	m.tile(a.n, b.n)
+	// The matches, in order of j; over-repeated shingles left out.
+	m.matches = m.matches[:0]
+	unique := true
+	for _, ht := range m.hits {
+		sl := &m.slots[ht.slot]
+		if int(sl.count)*int(sl.other) > maxRep {
+			continue
+		}
+		stock := o.Stock != nil && o.Stock(m.keys[ht.slot])
+		m.matches = append(m.matches, match{sl.pos, ht.j, stock})
+		if sl.count > 1 || sl.other > 1 {
+			unique = false
+			for x := sl.next; x >= 0; x = m.more[x].next {
+				m.matches = append(m.matches, match{m.more[x].pos, ht.j, stock})
+			}
+		}
+	}
+	m.findRuns(unique)
+	m.tile(a.Len(), b.Len())
 	res.Passages = m.join(o.Gap, o.MinWeight)
 	return res
 }
 
 // findRuns groups matches into diagonal runs and keeps those with a
-// non-stock shingle.
-func (m *Matcher) findRuns() {
-	slices.SortFunc(m.matches, func(p, q match) int {
-		if c := cmp.Compare(p.j-p.i, q.j-q.i); c != 0 {
-			return c
-		}
-		return cmp.Compare(p.i, q.i)
-	})
+// non-stock shingle. Matches come in order of j; when each is the only
+// match of its position on both sides (unique), a run's matches are
+// consecutive in that order already, and otherwise they are sorted by
+// diagonal first.
+func (m *Matcher) findRuns(unique bool) {
+	if !unique {
+		slices.SortFunc(m.matches, func(p, q match) int {
+			if c := cmp.Compare(p.j-p.i, q.j-q.i); c != 0 {
+				return c
+			}
+			return cmp.Compare(p.i, q.i)
+		})
+	}
 	m.runs = m.runs[:0]
 	for s := 0; s < len(m.matches); {
 		e := s + 1

@@ -1,6 +1,7 @@
 package passage
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -65,12 +66,19 @@ func TestCompare(t *testing.T) {
 }
 
 func TestSeq(t *testing.T) {
-	s := seq(5, 3, 5, 1)
-	if s.Len() != 4 || s.Distinct() != 3 {
-		t.Errorf("Len %d Distinct %d", s.Len(), s.Distinct())
-	}
-	if got := fmt.Sprint(s.Hashes(nil)); got != "[1 3 5]" {
-		t.Errorf("Hashes = %s", got)
+	for _, tc := range []struct {
+		hs            []uint64
+		len, distinct int
+	}{
+		{nil, 0, 0},
+		{[]uint64{0}, 1, 1},
+		{[]uint64{5, 3, 5, 1}, 4, 3},
+		{[]uint64{0, 7, 0, 7}, 4, 2},
+	} {
+		s := seq(tc.hs...)
+		if s.Len() != tc.len || s.Distinct() != tc.distinct {
+			t.Errorf("%v: Len %d Distinct %d, want %d %d", tc.hs, s.Len(), s.Distinct(), tc.len, tc.distinct)
+		}
 	}
 }
 
@@ -128,38 +136,129 @@ func BenchmarkCompare(b *testing.B) {
 	}
 }
 
-// TestNewSeqOrder checks the bucket sort of NewSeq on spread, repeated and
-// unspread (small) hashes: hashes sorted, each position kept once with
-// its hash.
-func TestNewSeqOrder(t *testing.T) {
+// TestCompareMatchesReference compares Compare with a direct reference
+// implementation (all matches of a sorted merge, sorted by diagonal) on
+// random sequences: spread hashes with shared passages, small alphabets
+// with many repeats, hash 0, stock shingles, and one first sequence
+// compared with several others in a row, as the Matcher's index is kept
+// between them.
+func TestCompareMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	for trial := 0; trial < 300; trial++ {
-		hs := make([]uint64, rng.IntN(500))
+	var m Matcher
+	for trial := 0; trial < 2000; trial++ {
+		gen := func() []uint64 {
+			hs := make([]uint64, rng.IntN(300))
+			alphabet := uint64(1) << (2 + rng.IntN(62))
+			for i := range hs {
+				hs[i] = rng.Uint64() % alphabet
+			}
+			return hs
+		}
+		a := gen()
+		sa := NewSeq(a)
+		for other := 0; other < 3; other++ {
+			b := gen()
+			// Plant passages of a in b.
+			for p := rng.IntN(4); p > 0 && len(a) > 0 && len(b) > 0; p-- {
+				from := rng.IntN(len(a))
+				n := min(rng.IntN(40), len(a)-from)
+				at := rng.IntN(len(b))
+				copy(b[at:], a[from:from+n])
+			}
+			o := Options{Gap: rng.IntN(8), MinWeight: rng.IntN(4), MaxRepeat: rng.IntN(80)}
+			if trial%2 == 0 {
+				o.Stock = func(h uint64) bool { return h%5 == 0 }
+			}
+			sb := NewSeq(b)
+			got := m.Compare(sa, sb, o)
+			want := reference(a, b, o)
+			if got.Shared != want.Shared || !slices.Equal(got.Passages, want.Passages) {
+				t.Fatalf("trial %d/%d: got %d %v, want %d %v", trial, other, got.Shared, got.Passages, want.Shared, want.Passages)
+			}
+		}
+	}
+}
+
+// reference is Compare done directly: the sorted merge of both
+// sequences' (hash, position) lists gives every match, which are sorted
+// by diagonal and position to find the runs.
+func reference(a, b []uint64, o Options) Result {
+	type entry struct {
+		h   uint64
+		pos int32
+	}
+	sorted := func(hs []uint64) []entry {
+		es := make([]entry, len(hs))
+		for i, h := range hs {
+			es[i] = entry{h, int32(i)}
+		}
+		slices.SortFunc(es, func(x, y entry) int { return cmp.Compare(x.h, y.h) })
+		return es
+	}
+	maxRep := o.MaxRepeat
+	if maxRep <= 0 {
+		maxRep = 64
+	}
+	var m Matcher
+	var res Result
+	x, y := sorted(a), sorted(b)
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i].h < y[j].h:
+			i++
+		case x[i].h > y[j].h:
+			j++
+		default:
+			h := x[i].h
+			ie, je := i+1, j+1
+			for ie < len(x) && x[ie].h == h {
+				ie++
+			}
+			for je < len(y) && y[je].h == h {
+				je++
+			}
+			res.Shared++
+			stock := o.Stock != nil && o.Stock(h)
+			if (ie-i)*(je-j) <= maxRep {
+				for p := i; p < ie; p++ {
+					for q := j; q < je; q++ {
+						m.matches = append(m.matches, match{x[p].pos, y[q].pos, stock})
+					}
+				}
+			}
+			i, j = ie, je
+		}
+	}
+	m.findRuns(false)
+	m.tile(len(a), len(b))
+	res.Passages = slices.Clone(m.join(o.Gap, o.MinWeight))
+	return res
+}
+
+// BenchmarkCompareMany compares one sequence with many others in turn,
+// as a scan verifies a document's candidates: 180 shingles each, sharing
+// 5.
+func BenchmarkCompareMany(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	gen := func(n int) []uint64 {
+		hs := make([]uint64, n)
 		for i := range hs {
-			switch trial % 3 {
-			case 0:
-				hs[i] = rng.Uint64()
-			case 1:
-				hs[i] = rng.Uint64() % 7
-			default:
-				hs[i] = rng.Uint64() >> uint(rng.IntN(64))
-			}
+			hs[i] = rng.Uint64()
 		}
-		s := NewSeq(hs)
-		if !slices.IsSorted(s.hs) || len(s.pos) != len(hs) {
-			t.Fatalf("trial %d: not sorted", trial)
-		}
-		seen := make([]bool, len(hs))
-		for i, p := range s.pos {
-			if seen[p] || hs[p] != s.hs[i] {
-				t.Fatalf("trial %d: position %d lost or misplaced", trial, p)
-			}
-			seen[p] = true
-		}
-		want := slices.Clone(hs)
-		slices.Sort(want)
-		if s.Distinct() != len(slices.Compact(want)) {
-			t.Fatalf("trial %d: %d distinct, want %d", trial, s.Distinct(), len(slices.Compact(want)))
-		}
+		return hs
+	}
+	a := gen(180)
+	sa := NewSeq(a)
+	var others []*Seq
+	for k := 0; k < 64; k++ {
+		o := gen(180)
+		copy(o[50:], a[20:25])
+		others = append(others, NewSeq(o))
+	}
+	var m Matcher
+	k := 0
+	for b.Loop() {
+		m.Compare(sa, others[k&63], Options{Gap: 6})
+		k++
 	}
 }
