@@ -119,27 +119,56 @@ type worker struct {
 // counter counts document frequencies, exactly and then, past
 // exactLimit, in a sketch.
 type counter struct {
-	mu     sync.Mutex
-	exact  []uint64
+	mu sync.Mutex
+	// exact holds the keys counted so far split by their top splitBits
+	// bits, each as its next 32 bits: the rest of a key (keyBits).
+	exact  [1 << splitBits][]uint32
+	n      int
 	sketch []uint16 // saturating: stock needs far fewer documents
+}
+
+// splitBits is the number of top bits of a key that split the exact
+// count; with them, the next 32 bits are the whole key (keyBits).
+const splitBits = keyBits - 32
+
+func splitKey(k uint64) (part int, rest uint32) {
+	return int(k >> (64 - splitBits)), uint32(k >> idBits)
+}
+
+func joinKey(part int, rest uint32) uint64 {
+	return uint64(part)<<(64-splitBits) | uint64(rest)<<idBits
 }
 
 func (c *counter) add(keys []uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sketch == nil {
-		c.exact = append(c.exact, keys...)
-		if len(c.exact) <= exactLimit {
+		for _, k := range keys {
+			p, r := splitKey(k)
+			c.exact[p] = append(c.exact[p], r)
+		}
+		if c.n += len(keys); c.n <= exactLimit {
 			return
 		}
 		c.sketch = make([]uint16, sketchDepth<<sketchBits)
-		keys, c.exact = c.exact, nil
+		for p := range c.exact {
+			for _, r := range c.exact[p] {
+				c.count(joinKey(p, r))
+			}
+			c.exact[p] = nil
+		}
+		return
 	}
 	for _, k := range keys {
-		for r := 0; r < sketchDepth; r++ {
-			if x := &c.sketch[sketchCell(k, r)]; *x < math.MaxUint16 {
-				*x++
-			}
+		c.count(k)
+	}
+}
+
+// count adds one to key k's counters in the sketch.
+func (c *counter) count(k uint64) {
+	for r := 0; r < sketchDepth; r++ {
+		if x := &c.sketch[sketchCell(k, r)]; *x < math.MaxUint16 {
+			*x++
 		}
 	}
 }
@@ -165,32 +194,19 @@ func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
 			return true
 		}, -1
 	}
-	// Split by the top bits of the keys (hashes: evenly), each part
-	// sorted and counted on a goroutine of its own.
-	const splitBits = 4
-	var size [1 << splitBits]int
-	for _, k := range c.exact {
-		size[k>>(64-splitBits)]++
-	}
-	split := make([][]uint64, len(size))
-	for p := range split {
-		split[p] = make([]uint64, 0, size[p])
-	}
-	for _, k := range c.exact {
-		split[k>>(64-splitBits)] = append(split[k>>(64-splitBits)], k)
-	}
-	c.exact = nil
-	stock := make([]map[uint64]bool, len(split))
+	// Each part of the split is sorted and counted on a goroutine of its
+	// own.
+	var stock [1 << splitBits]map[uint32]bool
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, workers)
-	for p := range split {
+	for p := range c.exact {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			all := split[p]
-			lsh.SortKeys(all, make([]uint64, len(all)))
-			m := map[uint64]bool{}
+			all := c.exact[p]
+			lsh.SortKeys(all, make([]uint32, len(all)))
+			m := map[uint32]bool{}
 			for i := 0; i < len(all); {
 				j := i + 1
 				for j < len(all) && all[j] == all[i] {
@@ -201,7 +217,7 @@ func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
 				}
 				i = j
 			}
-			stock[p], split[p] = m, nil
+			stock[p], c.exact[p] = m, nil
 		}()
 	}
 	wg.Wait()
@@ -209,7 +225,10 @@ func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
 	for _, m := range stock {
 		n += len(m)
 	}
-	return func(k uint64) bool { return stock[k>>(64-splitBits)][k] }, n
+	return func(k uint64) bool {
+		p, r := splitKey(k)
+		return stock[p][r]
+	}, n
 }
 
 // Scan detects the near-duplicate and reused documents of src. Documents
@@ -504,7 +523,9 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 					wk.prints[part] = nil
 				}
 			}
-			lsh.SortKeys(entries, make([]uint64, len(entries)))
+			// Grouped by key: the order of a key's documents does
+			// not matter.
+			lsh.SortHigh(entries, make([]uint64, len(entries)), idBits)
 			for a := 0; a < len(entries); {
 				b := a + 1
 				for b < len(entries) && keyOf(entries[b]) == keyOf(entries[a]) {

@@ -1,6 +1,7 @@
 package lsh
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -180,6 +181,26 @@ func TestSortKeys(t *testing.T) {
 		SortKeys(k32, make([]uint32, n))
 		if !slices.Equal(k32, want32) {
 			t.Fatalf("n=%d: 32-bit keys not sorted", n)
+		}
+	}
+}
+
+func TestSortHigh(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 5))
+	for _, low := range []uint{0, 9, 28, 40, 63} {
+		k := make([]uint64, 5000)
+		for i := range k {
+			k[i] = rng.Uint64() >> uint(rng.IntN(20))
+		}
+		want := slices.Clone(k)
+		SortHigh(k, make([]uint64, len(k)), low)
+		if !slices.IsSortedFunc(k, func(x, y uint64) int { return cmp.Compare(x>>low, y>>low) }) {
+			t.Fatalf("low %d: not sorted by the high bits", low)
+		}
+		slices.Sort(k)
+		slices.Sort(want)
+		if !slices.Equal(k, want) {
+			t.Fatalf("low %d: keys lost or changed", low)
 		}
 	}
 }

@@ -20,7 +20,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/spaolacci/murmur3"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -73,49 +72,78 @@ func (t *Text) Tokenize(text string) {
 	t.runes = t.runes[:0]
 	i := 0
 	for i < len(text) {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			if !isASCIIWord(c) {
-				i++
-				continue
-			}
-			// Fast path: an ASCII token needs no NFKC and folds bytewise.
-			j := i + 1
-			for j < len(text) && text[j] < utf8.RuneSelf && isASCIIWord(text[j]) {
-				j++
-			}
-			if j < len(text) && text[j] >= utf8.RuneSelf && t.continuesWord(text[j:]) {
-				t.slowToken(text, i)
-				i = t.lastEnd()
-				continue
-			}
-			ns := t.startNorm()
-			for k := i; k < j; k++ {
-				b := text[k]
-				if 'A' <= b && b <= 'Z' {
-					b += 'a' - 'A'
-				}
-				t.Norm = append(t.Norm, b)
-			}
-			t.Tokens = append(t.Tokens, Token{int32(i), int32(j), ns, int32(len(t.Norm))})
-			i = j
+		c := asciiClass[text[i]]
+		if c == other {
+			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			i++
-		case unspaced(r):
-			t.addNorm(text[i:i+size], i, i+size)
-			i += size
-		case isWord(r):
+		if c == high {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			switch {
+			case r == utf8.RuneError && size <= 1:
+				i++
+			case unspaced(r):
+				t.addNorm(text[i:i+size], i, i+size)
+				i += size
+			case isWord(r):
+				t.slowToken(text, i)
+				i = t.lastEnd()
+			default:
+				i += size
+			}
+			continue
+		}
+		// Fast path: an ASCII token needs no NFKC and folds bytewise.
+		j := i + 1
+		seen := c
+		for j < len(text) {
+			cj := asciiClass[text[j]]
+			if cj&(lower|upper) == 0 {
+				break
+			}
+			seen |= cj
+			j++
+		}
+		if j < len(text) && asciiClass[text[j]] == high && t.continuesWord(text[j:]) {
 			t.slowToken(text, i)
 			i = t.lastEnd()
-		default:
-			i += size
+			continue
 		}
+		ns := t.startNorm()
+		t.Norm = append(t.Norm, text[i:j]...)
+		if seen&upper != 0 {
+			for k := int(ns); k < len(t.Norm); k++ {
+				if b := t.Norm[k]; 'A' <= b && b <= 'Z' {
+					t.Norm[k] = b + 'a' - 'A'
+				}
+			}
+		}
+		t.Tokens = append(t.Tokens, Token{int32(i), int32(j), ns, int32(len(t.Norm))})
+		i = j
 	}
 }
+
+// Classes of bytes, for the tokeniser's ASCII fast path.
+const (
+	other = 0 // ASCII, not part of a word
+	lower = 1 // ASCII lower-case letter or digit
+	upper = 2 // ASCII upper-case letter
+	high  = 4 // part of a multi-byte UTF-8 sequence, or invalid
+)
+
+var asciiClass = func() (c [256]uint8) {
+	for b := range c {
+		switch {
+		case b >= utf8.RuneSelf:
+			c[b] = high
+		case 'A' <= b && b <= 'Z':
+			c[b] = upper
+		case 'a' <= b && b <= 'z', '0' <= b && b <= '9':
+			c[b] = lower
+		}
+	}
+	return c
+}()
 
 func (t *Text) lastEnd() int { return int(t.Tokens[len(t.Tokens)-1].End) }
 
@@ -165,10 +193,6 @@ func (t *Text) startNorm() int32 {
 	return int32(len(t.Norm))
 }
 
-func isASCIIWord(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-}
-
 func isWord(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
 }
@@ -184,7 +208,7 @@ func unspaced(r rune) bool {
 
 // Hash returns the shingle hash of normalised shingle text s.
 func Hash(s []byte) uint64 {
-	h, _ := murmur3.Sum128WithSeed(s, Seed)
+	h, _ := sum128(s, Seed)
 	return h
 }
 

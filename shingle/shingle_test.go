@@ -2,11 +2,14 @@ package shingle
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/spaolacci/murmur3"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 func tokens(t *Text) []string {
@@ -49,6 +52,9 @@ func TestTokenize(t *testing.T) {
 				t.Errorf("Tokenize(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 			checkOffsets(t, &txt, tc.in)
+			if got, want := fmt.Sprintf("%q %v", tokens(&txt), txt.Tokens), reference(tc.in); got != want {
+				t.Errorf("Tokenize(%q) = %s, reference %s", tc.in, got, want)
+			}
 		})
 	}
 }
@@ -91,6 +97,27 @@ func TestHashDefinition(t *testing.T) {
 	// Stored signatures depend on these exact values.
 	if want0 != 0x327b53f8bced37f7 {
 		t.Errorf("hash of a fixed shingle changed to %#x: stored signatures would be invalid", want0)
+	}
+}
+
+func TestSum128MatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	buf := make([]byte, 300)
+	for i := range buf {
+		buf[i] = byte(rng.Uint32())
+	}
+	for n := 0; n <= 100; n++ {
+		for _, seed := range []uint32{0, Seed, rng.Uint32()} {
+			// A slice of a longer buffer, as shingles are of Text.Norm:
+			// bytes after the end must not count.
+			from := rng.IntN(100)
+			data := buf[from : from+n]
+			g1, g2 := sum128(data, seed)
+			w1, w2 := murmur3.Sum128WithSeed(data, seed)
+			if g1 != w1 || g2 != w2 {
+				t.Fatalf("length %d, seed %#x: %x %x, want %x %x", n, seed, g1, g2, w1, w2)
+			}
+		}
 	}
 }
 
@@ -177,6 +204,9 @@ func FuzzTokenize(f *testing.F) {
 		var txt Text
 		txt.Tokenize(in)
 		checkOffsets(t, &txt, in)
+		if got, want := fmt.Sprintf("%q %v", tokens(&txt), txt.Tokens), reference(in); got != want {
+			t.Fatalf("Tokenize(%q) = %s, want %s", in, got, want)
+		}
 		for _, c := range []Config{{WordUnit, 1}, {WordUnit, 3}, {CharUnit, 2}} {
 			hs := c.Shingles(nil, &txt)
 			for i := range hs {
@@ -187,6 +217,46 @@ func FuzzTokenize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// reference tokenises in rune by rune, as the package documents it, and
+// formats the tokens and their offsets as the fuzz test prints Tokenize's.
+func reference(in string) string {
+	var words []string
+	var toks []Token
+	at := 0 // in the normalised text
+	add := func(start, end int) {
+		w := cases.Fold().String(norm.NFKC.String(in[start:end]))
+		if w == "" {
+			return
+		}
+		if len(words) > 0 {
+			at++
+		}
+		toks = append(toks, Token{int32(start), int32(end), int32(at), int32(at + len(w))})
+		words = append(words, w)
+		at += len(w)
+	}
+	start := -1 // of the word being read
+	for i := 0; i < len(in); {
+		r, size := utf8.DecodeRuneInString(in[i:])
+		word := !(r == utf8.RuneError && size <= 1) && isWord(r) && !unspaced(r)
+		if !word && start >= 0 {
+			add(start, i)
+			start = -1
+		}
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && !(r == utf8.RuneError && size <= 1) && unspaced(r):
+			add(i, i+size)
+		}
+		i += size
+	}
+	if start >= 0 {
+		add(start, len(in))
+	}
+	return fmt.Sprintf("%q %v", words, toks)
 }
 
 func ExampleWords() {
