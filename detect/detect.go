@@ -67,8 +67,11 @@ func verify(m *passage.Matcher, a, b *Features, sa, sb *passage.Seq, o *Options,
 	p.ContainmentB = float64(res.Shared) / float64(db)
 	k := o.Shingle.K
 	ua, ub := sa.Len()+k-1, sb.Len()+k-1 // units: tokens or runes
-	for _, ps := range res.Passages {
-		p.Passages = append(p.Passages, Passage{A: Span{ps.A0, ps.A1}, B: Span{ps.B0, ps.B1}})
+	if len(res.Passages) > 0 {
+		p.Passages = make([]Passage, len(res.Passages))
+		for i, ps := range res.Passages {
+			p.Passages[i] = Passage{A: Span{ps.A0, ps.A1}, B: Span{ps.B0, ps.B1}}
+		}
 	}
 	// Passages do not share shingles, but neighbours may share up to k-1
 	// units: count the union of the units they cover on each side.

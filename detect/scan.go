@@ -712,7 +712,9 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Pair, len(cands))
+	// Each worker keeps the pairs it reports; they are sorted at the end
+	// by a key that orders them whatever worker found them.
+	found := make([][]Pair, s.workers)
 	matchers := make([]passage.Matcher, s.workers)
 	minScore := s.o.minScore()
 	// Candidates are verified in chunks of consecutive pairs, which share
@@ -725,7 +727,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			if reported(&pr, minScore) {
 				pr.I, pr.J = p, q
 				pr.A, pr.B = s.docs[s.byPos[p]].doc.ID, s.docs[s.byPos[q]].doc.ID
-				out[c] = &pr
+				found[w] = append(found[w], pr)
 			}
 		}
 	})
@@ -733,13 +735,11 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		return nil, err
 	}
 	s.seqs, s.feats = nil, nil
-	var pairs []Pair
+	pairs := slices.Concat(found...)
+	found = nil
 	inPair := make([]bool, n)
-	for _, p := range out {
-		if p != nil {
-			pairs = append(pairs, *p)
-			inPair[p.I], inPair[p.J] = true, true
-		}
+	for _, p := range pairs {
+		inPair[p.I], inPair[p.J] = true, true
 	}
 	// Evidence, from the texts of the documents of reported pairs, read
 	// a last time, and tokenised again.
@@ -758,7 +758,16 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		return nil, err
 	}
 	toks := make([]*shingle.Text, n)
-	err = s.parallel(ctx, "tokenising", len(shown), func(_, k int) {
+	reuse := make([]shingle.Text, s.workers)
+	err = s.parallel(ctx, "tokenising", len(shown), func(w, k int) {
+		if s.o.Shingle.Unit == shingle.WordUnit {
+			// Spans of word shingles need the tokens' offsets alone:
+			// a worker's Text tokenises, and the offsets are kept.
+			t := &reuse[w]
+			t.Tokenize(s.texts[shown[k]])
+			toks[shown[k]] = &shingle.Text{Tokens: slices.Clone(t.Tokens)}
+			return
+		}
 		t := new(shingle.Text)
 		t.Tokenize(s.texts[shown[k]])
 		if s.docs[s.byPos[shown[k]]].shingles > 0 {
@@ -780,6 +789,24 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	if err != nil {
 		return nil, err
 	}
-	SortPairs(pairs)
-	return pairs, nil
+	return sortByPlace(pairs), nil
+}
+
+// sortByPlace returns pairs in SortPairs' order. Their places (I < J)
+// are in order of id, so they stand for the ids, and the pairs, large
+// structs, are moved once, after their indexes are sorted.
+func sortByPlace(pairs []Pair) []Pair {
+	order := make([]int32, len(pairs))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		p, q := &pairs[x], &pairs[y]
+		return cmp.Or(cmp.Compare(q.Score, p.Score), cmp.Compare(p.I, q.I), cmp.Compare(p.J, q.J))
+	})
+	sorted := make([]Pair, len(pairs))
+	for k, x := range order {
+		sorted[k] = pairs[x]
+	}
+	return sorted
 }

@@ -279,9 +279,10 @@ func (c Config) Shingles(dst []uint64, t *Text) []uint64 {
 
 // Span returns the byte range of the original text covered by shingles
 // first through last (inclusive) of t under c. The range runs from the
-// start of the first token touched to the end of the last one. For
-// character shingles the first call of Span or Tokens on t indexes its
-// runes: make one before sharing t between goroutines.
+// start of the first token touched to the end of the last one. Word
+// shingles need only t.Tokens, so a Text that keeps just those will do.
+// For character shingles the first call of Span or Tokens on t indexes
+// its runes: make one before sharing t between goroutines.
 func (c Config) Span(t *Text, first, last int) (start, end int) {
 	if c.Unit == WordUnit {
 		return int(t.Tokens[first].Start), int(t.Tokens[last+c.K-1].End)
