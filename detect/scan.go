@@ -316,7 +316,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 			for j := range jobs {
 				f := wk.ex.Extract(j.d.Text)
 				wk.file(j.i, &f)
-				if len(wk.df) > 1<<20 {
+				if len(wk.df) > 1<<16 {
 					s.df.add(wk.df)
 					wk.df = wk.df[:0]
 				}

@@ -115,7 +115,7 @@ func (o *OPH) densify(sig []uint32) {
 		return
 	}
 	// Borrow only from bins that were filled by elements, never from bins
-	// filled by this loop: mark borrowed bins in a bitmap.
+	// filled by this loop: mark the filled bins in a bitmap.
 	var small [4]uint64
 	var filled []uint64
 	if words := (len(sig) + 63) / 64; words <= len(small) {
@@ -128,18 +128,23 @@ func (o *OPH) densify(sig []uint32) {
 			filled[i/64] |= 1 << (i % 64)
 		}
 	}
+	// Visit the empty bins through the bitmap, 64 bins a word.
 	kk := uint64(len(sig))
-	for i := range sig {
-		if filled[i/64]&(1<<(i%64)) != 0 {
-			continue
+	for w, f := range filled {
+		e := ^f
+		if rest := len(sig) - 64*w; rest < 64 {
+			e &= 1<<rest - 1
 		}
-		x := mix(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
-		for {
-			x = mix(x + 0x9e3779b97f4a7c15)
-			j, _ := bits.Mul64(x, kk)
-			if filled[j/64]&(1<<(j%64)) != 0 {
-				sig[i] = sig[j]
-				break
+		for ; e != 0; e &= e - 1 {
+			i := 64*w + bits.TrailingZeros64(e)
+			x := mix(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
+			for {
+				x = mix(x + 0x9e3779b97f4a7c15)
+				j, _ := bits.Mul64(x, kk)
+				if filled[j/64]&(1<<(j%64)) != 0 {
+					sig[i] = sig[j]
+					break
+				}
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package minhash
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -115,6 +116,48 @@ func TestOPHStable(t *testing.T) {
 	want := []uint32{1578312838, 3049212299, 1219694347, 3787295683, 3049212299, 3425517138, 3049212299, 1770046075}
 	if !slices.Equal(got, want) {
 		t.Errorf("OPH signature changed: got %v, want %v; stored signatures would be invalid", got, want)
+	}
+}
+
+// TestDensifyMatchesDefinition checks densification against its
+// definition, each empty bin following its probe sequence from the start,
+// on sets from empty to larger than the signature.
+func TestDensifyMatchesDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, k := range []int{1, 8, 100, 128, 1000} {
+		o := NewOPH(k, rng.Uint64())
+		for trial := 0; trial < 200; trial++ {
+			set := make([]uint64, rng.IntN(2*k))
+			for i := range set {
+				set[i] = rng.Uint64()
+			}
+			got := o.Sign(nil, set)
+			bins := make([]uint32, k)
+			for i := range bins {
+				bins[i] = Empty
+			}
+			for _, h := range set {
+				bin, frac := bits.Mul64(mix(h^o.seed), uint64(k))
+				bins[bin] = min(bins[bin], min(uint32(frac>>32), Empty-1))
+			}
+			want := slices.Clone(bins)
+			for i := range want {
+				if bins[i] != Empty || len(set) == 0 {
+					continue
+				}
+				x := mix(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
+				for {
+					x = mix(x + 0x9e3779b97f4a7c15)
+					if j, _ := bits.Mul64(x, uint64(k)); bins[j] != Empty {
+						want[i] = bins[j]
+						break
+					}
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("k=%d, %d elements: got %v, want %v", k, len(set), got, want)
+			}
+		}
 	}
 }
 
