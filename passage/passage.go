@@ -170,8 +170,14 @@ type match struct {
 func (m *Matcher) index(a *Seq) {
 	m.base = a
 	// At most 1/4 full, so that most lookups of absent hashes, the
-	// common case, end at their first slot.
-	size := 1 << bits.Len(uint(4*a.distinct))
+	// common case, end at their first slot; at most half full for long
+	// texts, whose tables (28 bytes a slot) would not stay in cache
+	// anyway.
+	load := 4
+	if a.distinct > 1<<16 {
+		load = 2
+	}
+	size := 1 << bits.Len(uint(load*a.distinct))
 	if cap(m.keys) < size {
 		m.keys = make([]uint64, size)
 		m.slots = make([]slot, size)
