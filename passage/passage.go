@@ -131,19 +131,22 @@ type Result struct {
 // comparing one sequence with many others is fastest with it first, the
 // others in turn second.
 type Matcher struct {
-	base    *Seq     // the indexed sequence
-	keys    []uint64 // open-addressing table of base's distinct hashes
-	slots   []slot   // beside keys
-	more    []more   // further positions of repeated hashes
-	empty   uint64   // the key of empty slots: a value not in base
-	shift   int
-	stamp   uint32 // comparisons since the slots' stamps were cleared
-	hits    []hit
-	matches []match
-	runs    []Run
-	passes  []Passage
-	takenA  []bool
-	takenB  []bool
+	base   *Seq     // the indexed sequence
+	keys   []uint64 // open-addressing table of base's distinct hashes
+	slots  []slot   // beside keys
+	more   []more   // further positions of repeated hashes
+	empty  uint64   // the key of empty slots: a value not in base
+	shift  int
+	stamp  uint32 // comparisons since the slots' stamps were cleared
+	hits   []hit
+	is     []int32 // a hit's positions in base
+	open   []openRun
+	rowA   []rowEntry
+	rowB   []rowEntry
+	runs   []Run
+	passes []Passage
+	takenA []bool
+	takenB []bool
 }
 
 // slot is what the Matcher knows of one distinct hash of its base: where
@@ -160,11 +163,6 @@ type slot struct {
 type more struct{ pos, next int32 }
 
 type hit struct{ j, slot int32 }
-
-type match struct {
-	i, j  int32
-	stock bool
-}
 
 // index builds the Matcher's table of a's distinct hashes.
 func (m *Matcher) index(a *Seq) {
@@ -202,8 +200,8 @@ func (m *Matcher) index(a *Seq) {
 		if sl.count == 0 {
 			sl.pos, sl.next = int32(i), -1
 		} else {
-			// Positions are kept in any order: matches are sorted
-			// before use when any hash repeats.
+			// Positions are kept in any order: findRuns sorts a
+			// hash's positions.
 			m.more = append(m.more, more{int32(i), sl.next})
 			sl.next = int32(len(m.more) - 1)
 		}
@@ -263,70 +261,85 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 			m.hits = append(m.hits, hit{int32(j), int32(k)})
 		}
 	}
-	// The matches, in order of j; over-repeated shingles left out.
-	m.matches = m.matches[:0]
-	unique := true
+	m.findRuns(o, maxRep)
+	m.tile(a.Len(), b.Len())
+	res.Passages = m.join(o.Gap, o.MinWeight)
+	return res
+}
+
+// findRuns turns the hits into diagonal runs, keeping those with a
+// non-stock shingle. The hits come in order of j, each with its
+// positions in a (over-repeated shingles left out): a match (i, j)
+// continues the run that holds (i-1, j-1), in the row of the previous j,
+// or starts one. Both rows are in order of i, so each step is a merge.
+func (m *Matcher) findRuns(o Options, maxRep int) {
+	m.open = m.open[:0]
+	prev, cur := m.rowA[:0], m.rowB[:0]
+	prevJ := int32(-2)
 	for _, ht := range m.hits {
 		sl := &m.slots[ht.slot]
 		if int(sl.count)*int(sl.other) > maxRep {
 			continue
 		}
 		stock := o.Stock != nil && o.Stock(m.keys[ht.slot])
-		m.matches = append(m.matches, match{sl.pos, ht.j, stock})
-		if sl.count > 1 || sl.other > 1 {
-			unique = false
-			for x := sl.next; x >= 0; x = m.more[x].next {
-				m.matches = append(m.matches, match{m.more[x].pos, ht.j, stock})
+		is := append(m.is[:0], sl.pos)
+		for x := sl.next; x >= 0; x = m.more[x].next {
+			is = append(is, m.more[x].pos)
+		}
+		if len(is) > 1 {
+			slices.Sort(is)
+		}
+		m.is = is
+		if ht.j != prevJ+1 {
+			prev = prev[:0]
+		}
+		cur = cur[:0]
+		p := 0
+		for _, i := range is {
+			for p < len(prev) && prev[p].i < i-1 {
+				p++
 			}
+			r := int32(len(m.open))
+			if p < len(prev) && prev[p].i == i-1 {
+				r = prev[p].run
+			} else {
+				m.open = append(m.open, openRun{a: i, b: ht.j, first: -1})
+			}
+			run := &m.open[r]
+			if !stock {
+				if run.first < 0 {
+					run.first = run.n
+				}
+				run.last = run.n
+				run.weight++
+			}
+			run.n++
+			cur = append(cur, rowEntry{i, r})
+		}
+		prev, cur = cur, prev
+		prevJ = ht.j
+	}
+	m.rowA, m.rowB = prev, cur
+	// Stock shingles may continue a run but not start or end one: a
+	// boilerplate line after one word of real text is not a passage.
+	m.runs = m.runs[:0]
+	for _, r := range m.open {
+		if r.weight > 0 {
+			m.runs = append(m.runs, Run{A: int(r.a + r.first), B: int(r.b + r.first), Len: int(r.last - r.first + 1), Weight: int(r.weight)})
 		}
 	}
-	m.findRuns(unique)
-	m.tile(a.Len(), b.Len())
-	res.Passages = m.join(o.Gap, o.MinWeight)
-	return res
 }
 
-// findRuns groups matches into diagonal runs and keeps those with a
-// non-stock shingle. Matches come in order of j; when each is the only
-// match of its position on both sides (unique), a run's matches are
-// consecutive in that order already, and otherwise they are sorted by
-// diagonal first.
-func (m *Matcher) findRuns(unique bool) {
-	if !unique {
-		slices.SortFunc(m.matches, func(p, q match) int {
-			if c := cmp.Compare(p.j-p.i, q.j-q.i); c != 0 {
-				return c
-			}
-			return cmp.Compare(p.i, q.i)
-		})
-	}
-	m.runs = m.runs[:0]
-	for s := 0; s < len(m.matches); {
-		e := s + 1
-		for e < len(m.matches) && m.matches[e].j-m.matches[e].i == m.matches[s].j-m.matches[s].i && m.matches[e].i == m.matches[e-1].i+1 {
-			e++
-		}
-		// Stock shingles may continue a run but not start or end one: a
-		// boilerplate line after one word of real text is not a passage.
-		f, l := s, e
-		for f < l && m.matches[f].stock {
-			f++
-		}
-		for l > f && m.matches[l-1].stock {
-			l--
-		}
-		w := 0
-		for _, mt := range m.matches[f:l] {
-			if !mt.stock {
-				w++
-			}
-		}
-		if w > 0 {
-			m.runs = append(m.runs, Run{A: int(m.matches[f].i), B: int(m.matches[f].j), Len: l - f, Weight: w})
-		}
-		s = e
-	}
+// openRun is a run being found: it starts at (a, b) and has n matches so
+// far, the non-stock ones (weight of them) from offset first to last.
+type openRun struct {
+	a, b                   int32
+	n, first, last, weight int32
 }
+
+// rowEntry says that the match at position i of a, in the current row,
+// belongs to run.
+type rowEntry struct{ i, run int32 }
 
 // tile keeps runs heaviest first, dropping any that overlaps a kept run on
 // either side.

@@ -199,7 +199,11 @@ func reference(a, b []uint64, o Options) Result {
 	if maxRep <= 0 {
 		maxRep = 64
 	}
-	var m Matcher
+	type match struct {
+		i, j  int32
+		stock bool
+	}
+	var matches []match
 	var res Result
 	x, y := sorted(a), sorted(b)
 	for i, j := 0, 0; i < len(x) && j < len(y); {
@@ -222,14 +226,42 @@ func reference(a, b []uint64, o Options) Result {
 			if (ie-i)*(je-j) <= maxRep {
 				for p := i; p < ie; p++ {
 					for q := j; q < je; q++ {
-						m.matches = append(m.matches, match{x[p].pos, y[q].pos, stock})
+						matches = append(matches, match{x[p].pos, y[q].pos, stock})
 					}
 				}
 			}
 			i, j = ie, je
 		}
 	}
-	m.findRuns(false)
+	// Runs: maximal stretches of matches on one diagonal at consecutive
+	// positions, trimmed of stock matches at both ends.
+	slices.SortFunc(matches, func(p, q match) int {
+		return cmp.Or(cmp.Compare(p.j-p.i, q.j-q.i), cmp.Compare(p.i, q.i))
+	})
+	var m Matcher
+	for s := 0; s < len(matches); {
+		e := s + 1
+		for e < len(matches) && matches[e].j-matches[e].i == matches[s].j-matches[s].i && matches[e].i == matches[e-1].i+1 {
+			e++
+		}
+		f, l := s, e
+		for f < l && matches[f].stock {
+			f++
+		}
+		for l > f && matches[l-1].stock {
+			l--
+		}
+		w := 0
+		for _, mt := range matches[f:l] {
+			if !mt.stock {
+				w++
+			}
+		}
+		if w > 0 {
+			m.runs = append(m.runs, Run{A: int(matches[f].i), B: int(matches[f].j), Len: l - f, Weight: w})
+		}
+		s = e
+	}
 	m.tile(len(a), len(b))
 	res.Passages = slices.Clone(m.join(o.Gap, o.MinWeight))
 	return res
