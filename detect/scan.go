@@ -110,8 +110,8 @@ type light struct {
 // worker holds one extraction goroutine's output.
 type worker struct {
 	ex     *Extractor
-	bands  [parts][]uint64
-	prints [parts][]uint64
+	bands  [parts]blocks[uint64]
+	prints [parts]blocks[uint64]
 	df     []uint64 // distinct shingle keys waiting to be counted
 	set    []uint64 // distinctKeys' table
 }
@@ -122,7 +122,7 @@ type counter struct {
 	mu sync.Mutex
 	// exact holds the keys counted so far split by their top splitBits
 	// bits, each as its next 32 bits: the rest of a key (keyBits).
-	exact  [1 << splitBits][]uint32
+	exact  [1 << splitBits]blocks[uint32]
 	n      int
 	sketch []uint16 // saturating: stock needs far fewer documents
 }
@@ -145,17 +145,17 @@ func (c *counter) add(keys []uint64) {
 	if c.sketch == nil {
 		for _, k := range keys {
 			p, r := splitKey(k)
-			c.exact[p] = append(c.exact[p], r)
+			c.exact[p].add(r)
 		}
 		if c.n += len(keys); c.n <= exactLimit {
 			return
 		}
 		c.sketch = make([]uint16, sketchDepth<<sketchBits)
 		for p := range c.exact {
-			for _, r := range c.exact[p] {
+			for _, r := range c.exact[p].appendTo(nil) {
 				c.count(joinKey(p, r))
 			}
-			c.exact[p] = nil
+			c.exact[p] = blocks[uint32]{}
 		}
 		return
 	}
@@ -204,7 +204,8 @@ func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			all := c.exact[p]
+			all := c.exact[p].appendTo(make([]uint32, 0, c.exact[p].Len()))
+			c.exact[p] = blocks[uint32]{}
 			lsh.SortKeys(all, make([]uint32, len(all)))
 			m := map[uint32]bool{}
 			for i := 0; i < len(all); {
@@ -217,7 +218,7 @@ func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
 				}
 				i = j
 			}
-			stock[p], c.exact[p] = m, nil
+			stock[p] = m
 		}()
 	}
 	wg.Wait()
@@ -370,11 +371,11 @@ func (wk *worker) file(i int, f *Features) {
 	}
 	for _, k := range f.Bands {
 		e := packKey(k, i)
-		wk.bands[partOf(e)] = append(wk.bands[partOf(e)], e)
+		wk.bands[partOf(e)].add(e)
 	}
 	for _, k := range f.Prints {
 		e := packKey(k, i)
-		wk.prints[partOf(e)] = append(wk.prints[partOf(e)], e)
+		wk.prints[partOf(e)].add(e)
 	}
 	wk.df = wk.distinctKeys(wk.df, f.Hashes)
 }
@@ -513,15 +514,19 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 		var repPairs, printPairs []uint64
 		var ids []int
 		for _, table := range []int{0, 1} { // bands, then fingerprints
-			var entries []uint64
-			for _, wk := range s.ws {
-				if table == 0 {
-					entries = append(entries, wk.bands[part]...)
-					wk.bands[part] = nil
-				} else {
-					entries = append(entries, wk.prints[part]...)
-					wk.prints[part] = nil
+			tables := make([]*blocks[uint64], len(s.ws))
+			n := 0
+			for w, wk := range s.ws {
+				tables[w] = &wk.bands[part]
+				if table == 1 {
+					tables[w] = &wk.prints[part]
 				}
+				n += tables[w].Len()
+			}
+			entries := make([]uint64, 0, n)
+			for _, t := range tables {
+				entries = t.appendTo(entries)
+				*t = blocks[uint64]{}
 			}
 			// Grouped by key: the order of a key's documents does
 			// not matter.
