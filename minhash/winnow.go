@@ -1,5 +1,7 @@
 package minhash
 
+import "slices"
+
 // Winnow appends to dst the fingerprints of a sequence of hashes by
 // winnowing (Schleimer, Wilkerson & Aiken, "Winnowing: Local Algorithms
 // for Document Fingerprinting", SIGMOD 2003): in every window of w
@@ -11,8 +13,8 @@ package minhash
 // select the same fingerprint with probability equal to their Jaccard
 // similarity, and two sequences that share a run of w values or more
 // certainly share a fingerprint. About 2/(w+1) of the values are kept.
-// Ties go to the rightmost minimum. Winnow does not allocate beyond dst
-// when given a deque of capacity w (see Winnower).
+// Ties go to the rightmost minimum. A Winnower's Winnow allocates nothing
+// beyond dst once it has winnowed a sequence as long.
 func Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 	var wn Winnower
 	return wn.Winnow(dst, hashes, w, seed)
@@ -21,13 +23,7 @@ func Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 // Winnower winnows, reusing its memory. The zero value is ready to use;
 // a Winnower is not safe for concurrent use.
 type Winnower struct {
-	q []slot // the window's candidate minima, increasing from the front
-}
-
-type slot struct {
-	v   uint64 // mixed: the order of selection
-	raw uint64 // as given: the fingerprint
-	pos int
+	v []uint64 // the mixed values of the sequence
 }
 
 // Winnow is like the function Winnow.
@@ -35,33 +31,36 @@ func (wn *Winnower) Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 	if w < 1 {
 		panic("minhash: window must be positive")
 	}
-	q := wn.q[:0]
-	head := 0
-	last := -1
+	if len(hashes) == 0 {
+		return dst
+	}
+	v := slices.Grow(wn.v[:0], len(hashes))[:len(hashes)]
+	wn.v = v
 	for i, h := range hashes {
-		v := mix(h ^ seed)
-		for len(q) > head && q[len(q)-1].v >= v {
-			q = q[:len(q)-1]
+		v[i] = mix(h ^ seed)
+	}
+	// The window's minimum is kept, and looked for again among the
+	// window's w values only when it leaves: for values in random order,
+	// about two comparisons a value.
+	at, last := -1, -1
+	for i := range v {
+		if at < 0 || at <= i-w {
+			at = max(0, i-w+1)
+			for k := at + 1; k <= i; k++ {
+				if v[k] <= v[at] {
+					at = k
+				}
+			}
+		} else if v[i] <= v[at] {
+			at = i
 		}
-		if head > len(q) {
-			head = len(q)
-		}
-		q = append(q, slot{v, h, i})
-		if q[head].pos <= i-w {
-			head++
-		}
-		if i >= w-1 && q[head].pos != last {
-			last = q[head].pos
-			dst = append(dst, q[head].raw)
-		}
-		if head > 64 && head*2 > len(q) { // keep the deque compact
-			n := copy(q, q[head:])
-			q, head = q[:n], 0
+		if i >= w-1 && at != last {
+			last = at
+			dst = append(dst, hashes[at])
 		}
 	}
-	if len(hashes) > 0 && len(hashes) < w {
-		dst = append(dst, q[head].raw)
+	if len(hashes) < w {
+		dst = append(dst, hashes[at])
 	}
-	wn.q = q
 	return dst
 }
