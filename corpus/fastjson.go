@@ -1,7 +1,10 @@
 package corpus
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -149,6 +152,18 @@ func skipValue(data []byte, i int) (int, bool) {
 // control characters and escapes checked.
 func skipString(data []byte, i int) (int, bool) {
 	for j := i + 1; j < len(data); j++ {
+		// Plain bytes eight at a time: stop at the first quote, backslash
+		// or control character.
+		for j+8 <= len(data) {
+			if m := special(binary.LittleEndian.Uint64(data[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) / 8
+				break
+			}
+			j += 8
+		}
+		if j >= len(data) {
+			break
+		}
 		switch c := data[j]; {
 		case c == '"':
 			return j + 1, true
@@ -179,6 +194,17 @@ func skipString(data []byte, i int) (int, bool) {
 	return 0, false
 }
 
+// special marks, in the high bit of each byte, the bytes of x (eight
+// bytes of a string, little-endian) that end a plain run: a quote, a
+// backslash or a control character. Marks above the lowest may be false
+// (a borrow carries across bytes); the lowest is exact.
+func special(x uint64) uint64 {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (lo * '"')
+	b := x ^ (lo * '\\')
+	return ((q-lo)&^q | (b-lo)&^b | (x-lo*0x20)&^x) & hi
+}
+
 // rawString reads a raw value as decode's stringField does: a string, a
 // number as its literal, null as "". ok is false for other values.
 func rawString(raw []byte) (string, bool) {
@@ -201,14 +227,7 @@ func unquote(raw []byte) (string, bool) {
 		return "", false
 	}
 	inner := raw[1 : len(raw)-1]
-	plain := true
-	for _, c := range inner {
-		if c == '\\' {
-			plain = false
-			break
-		}
-	}
-	if plain {
+	if bytes.IndexByte(inner, '\\') < 0 {
 		return string(inner), true
 	}
 	return unescape(inner)
@@ -220,10 +239,13 @@ func unquote(raw []byte) (string, bool) {
 func unescape(in []byte) (string, bool) {
 	out := make([]byte, 0, len(in))
 	for i := 0; i < len(in); i++ {
-		c := in[i]
-		if c != '\\' {
-			out = append(out, c)
-			continue
+		if k := bytes.IndexByte(in[i:], '\\'); k != 0 {
+			if k < 0 {
+				out = append(out, in[i:]...)
+				break
+			}
+			out = append(out, in[i:i+k]...)
+			i += k
 		}
 		i++
 		if i >= len(in) {
