@@ -96,7 +96,8 @@ func verify(m *passage.Matcher, a, b *Features, sa, sb *passage.Seq, o *Options,
 // units first..last+k-1.
 func coveredUnits(ps []passage.Passage, k int, side func(passage.Passage) (int, int)) int {
 	type iv struct{ s, e int }
-	ivs := make([]iv, 0, len(ps))
+	var buf [16]iv // most pairs have few passages: no allocation
+	ivs := buf[:0]
 	for _, p := range ps {
 		f, l := side(p)
 		ivs = append(ivs, iv{f, l + k})

@@ -801,17 +801,24 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 // are in order of id, so they stand for the ids, and the pairs, large
 // structs, are moved once, after their indexes are sorted.
 func sortByPlace(pairs []Pair) []Pair {
-	order := make([]int32, len(pairs))
-	for k := range order {
-		order[k] = int32(k)
+	// Scores are not negative, so their bits order them as the numbers
+	// do: complemented, in decreasing order.
+	type key struct {
+		score uint64
+		i, j  int32
+		at    int32
 	}
-	slices.SortFunc(order, func(x, y int32) int {
-		p, q := &pairs[x], &pairs[y]
-		return cmp.Or(cmp.Compare(q.Score, p.Score), cmp.Compare(p.I, q.I), cmp.Compare(p.J, q.J))
+	keys := make([]key, len(pairs))
+	for k := range pairs {
+		p := &pairs[k]
+		keys[k] = key{^math.Float64bits(p.Score), int32(p.I), int32(p.J), int32(k)}
+	}
+	slices.SortFunc(keys, func(x, y key) int {
+		return cmp.Or(cmp.Compare(x.score, y.score), cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j))
 	})
 	sorted := make([]Pair, len(pairs))
-	for k, x := range order {
-		sorted[k] = pairs[x]
+	for k, x := range keys {
+		sorted[k] = pairs[x.at]
 	}
 	return sorted
 }
