@@ -94,36 +94,48 @@ func indented(v any, prefix string) ([]byte, error) {
 }
 
 // writeArray writes the elements of a JSON array at the second level,
-// encoding chunks of them on all cores and writing them in order.
+// encoded on all cores and written in order.
 func writeArray[T any](w *bufio.Writer, xs []T) error {
 	if len(xs) == 0 {
 		w.WriteString("[]")
 		return nil
 	}
+	w.WriteString("[")
+	err := encodeEach(w, len(xs), func(b *bytes.Buffer, from, to int) error {
+		for i := from; i < to; i++ {
+			e, err := indented(xs[i], "    ")
+			if err != nil {
+				return err
+			}
+			b.WriteString("\n    ")
+			b.Write(e)
+			if i < len(xs)-1 {
+				b.WriteByte(',')
+			}
+		}
+		return nil
+	})
+	w.WriteString("\n  ]")
+	return err
+}
+
+// encodeEach writes to w what enc makes of elements 0 … n-1, in that
+// order. The encoding runs on all cores, in chunks of consecutive
+// elements [from, to), each chunk into a buffer of its own.
+func encodeEach(w io.Writer, n int, enc func(b *bytes.Buffer, from, to int) error) error {
 	const chunk = 512
-	n := (len(xs) + chunk - 1) / chunk
-	out := make([][]byte, n)
-	errs := make([]error, n)
+	chunks := (n + chunk - 1) / chunk
+	out := make([][]byte, chunks)
+	errs := make([]error, chunks)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
+	for range min(chunks, runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := int(next.Add(1) - 1); c < n; c = int(next.Add(1) - 1) {
+			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
 				var b bytes.Buffer
-				for i := c * chunk; i < min(len(xs), (c+1)*chunk); i++ {
-					e, err := indented(xs[i], "    ")
-					if err != nil {
-						errs[c] = err
-						break
-					}
-					b.WriteString("\n    ")
-					b.Write(e)
-					if i < len(xs)-1 {
-						b.WriteByte(',')
-					}
-				}
+				errs[c] = enc(&b, c*chunk, min(n, (c+1)*chunk))
 				out[c] = b.Bytes()
 			}
 		}()
@@ -132,11 +144,11 @@ func writeArray[T any](w *bufio.Writer, xs []T) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	w.WriteString("[")
 	for _, b := range out {
-		w.Write(b)
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
 	}
-	w.WriteString("\n  ]")
 	return nil
 }
 
@@ -149,18 +161,28 @@ func nonNil[T any](s []T) []T {
 
 // CSV writes one row a pair, with a header row.
 func CSV(w io.Writer, r Report) error {
-	cw := csv.NewWriter(w)
+	bw := bufio.NewWriter(w)
+	cw := csv.NewWriter(bw)
 	cw.Write([]string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"})
-	for _, p := range r.Pairs {
-		words := 0
-		for _, ps := range p.Passages {
-			words += ps.Words
-		}
-		cw.Write([]string{p.A, p.B, p.Kind, ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
-			ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(len(p.Passages)), strconv.Itoa(words)})
-	}
 	cw.Flush()
-	return cw.Error()
+	// Rows are encoded on all cores, by a csv.Writer a chunk.
+	err := encodeEach(bw, len(r.Pairs), func(b *bytes.Buffer, from, to int) error {
+		cw := csv.NewWriter(b)
+		for _, p := range r.Pairs[from:to] {
+			words := 0
+			for _, ps := range p.Passages {
+				words += ps.Words
+			}
+			cw.Write([]string{p.A, p.B, p.Kind, ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
+				ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(len(p.Passages)), strconv.Itoa(words)})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // ff formats a figure with four decimals.

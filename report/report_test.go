@@ -2,6 +2,10 @@ package report
 
 import (
 	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -74,6 +78,48 @@ func TestCSVAndJSON(t *testing.T) {
 	for _, k := range []string{`"documents": []`, `"pairs": []`, `"clusters": []`, `"warnings": []`} {
 		if !strings.Contains(j.String(), k) {
 			t.Errorf("empty result JSON lacks %s:\n%s", k, j.String())
+		}
+	}
+}
+
+// TestOutputsKeepOrder writes more pairs than one encoding chunk holds:
+// the CSV must equal a plain csv.Writer's, row for row, and the JSON must
+// list the pairs in order.
+func TestOutputsKeepOrder(t *testing.T) {
+	res := &detect.Result{}
+	var want bytes.Buffer
+	cw := csv.NewWriter(&want)
+	cw.Write([]string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"})
+	for i := range 1500 {
+		p := detect.Pair{A: fmt.Sprintf("doc,%d", i), B: fmt.Sprintf("doc \"%d\"", i+1), Kind: detect.Reuse, Score: float64(1500-i) / 1500, Shared: i,
+			Passages: []detect.Passage{{Words: i % 7}}}
+		res.Pairs = append(res.Pairs, p)
+		cw.Write([]string{p.A, p.B, p.Kind, ff(p.Score), "0.0000", "0.0000", "0.0000", "0.0000", "0.0000", strconv.Itoa(i), "1", strconv.Itoa(i % 7)})
+	}
+	cw.Flush()
+	var got bytes.Buffer
+	if err := CSV(&got, Report{Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Error("CSV rows differ from a plain csv.Writer's")
+	}
+	var j bytes.Buffer
+	if err := JSON(&j, Report{Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Pairs []detect.Pair `json:"pairs"`
+	}
+	if err := json.Unmarshal(j.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Pairs) != len(res.Pairs) {
+		t.Fatalf("JSON has %d pairs, want %d", len(back.Pairs), len(res.Pairs))
+	}
+	for i, p := range back.Pairs {
+		if p.A != res.Pairs[i].A || p.Shared != i {
+			t.Fatalf("JSON pair %d is %q (shared %d), want %q", i, p.A, p.Shared, res.Pairs[i].A)
 		}
 	}
 }
