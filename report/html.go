@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	_ "embed"
 	"html/template"
 	"io"
@@ -133,7 +134,11 @@ func HTML(w io.Writer, r Report, texts func(i int) string) error {
 	if d.Heat == nil {
 		d.Heat = []int{}
 	}
-	return pageTmpl.Execute(w, d)
+	bw := bufio.NewWriter(w)
+	if err := pageTmpl.Execute(bw, d); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }

@@ -247,7 +247,8 @@ func Matrix(w io.Writer, r Report, denseMax int) error {
 // Text writes r for people: a summary, the clusters, then the pairs with
 // their figures and a quote of their longest passages.
 func Text(w io.Writer, r Report) error {
-	tw := &errWriter{w: w}
+	bw := bufio.NewWriter(w)
+	tw := &errWriter{w: bw}
 	p := r.Params
 	tw.printf("%s, %s, %s (%s %d-shingles, %s %d hashes, near-duplicate at Jaccard ≥ %.2f, reuse at score ≥ %.2f)\n",
 		plural(len(r.Documents), "document"), plural(len(r.Pairs), "pair"), plural(len(r.Clusters), "cluster"),
@@ -279,17 +280,22 @@ func Text(w io.Writer, r Report) error {
 	if len(r.Pairs) > 0 {
 		tw.printf("\nPairs\n")
 	}
-	for _, pr := range r.Pairs {
-		words := 0
-		for _, ps := range pr.Passages {
-			words += ps.Words
-		}
-		tw.printf("\n%-14s %.3f  %s ~ %s\n", pr.Kind, pr.Score, pr.A, pr.B)
-		tw.printf("    jaccard %.3f, containment %.3f / %.3f, coverage %.3f / %.3f, %s, %s\n",
-			pr.Jaccard, pr.ContainmentA, pr.ContainmentB, pr.CoverageA, pr.CoverageB, plural(len(pr.Passages), "passage"), plural(words, "word"))
-		for _, ps := range Longest(pr.Passages, 3) {
-			tw.printf("    \"%s\" (%d words)\n", Quote(ps.Text, 160), ps.Words)
-		}
+	if tw.err == nil {
+		tw.err = encodeEach(bw, len(r.Pairs), func(b *bytes.Buffer, from, to int) error {
+			for _, pr := range r.Pairs[from:to] {
+				words := 0
+				for _, ps := range pr.Passages {
+					words += ps.Words
+				}
+				fmt.Fprintf(b, "\n%-14s %.3f  %s ~ %s\n", pr.Kind, pr.Score, pr.A, pr.B)
+				fmt.Fprintf(b, "    jaccard %.3f, containment %.3f / %.3f, coverage %.3f / %.3f, %s, %s\n",
+					pr.Jaccard, pr.ContainmentA, pr.ContainmentB, pr.CoverageA, pr.CoverageB, plural(len(pr.Passages), "passage"), plural(words, "word"))
+				for _, ps := range Longest(pr.Passages, 3) {
+					fmt.Fprintf(b, "    \"%s\" (%d words)\n", Quote(ps.Text, 160), ps.Words)
+				}
+			}
+			return nil
+		})
 	}
 	if len(r.Warnings) > 0 {
 		tw.printf("\n%s:\n", plural(len(r.Warnings), "warning"))
@@ -297,7 +303,10 @@ func Text(w io.Writer, r Report) error {
 			tw.printf("  %s\n", w)
 		}
 	}
-	return tw.err
+	if tw.err != nil {
+		return tw.err
+	}
+	return bw.Flush()
 }
 
 // Longest returns up to n passages, longest first, ties in text order.
