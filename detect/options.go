@@ -77,6 +77,10 @@ type Options struct {
 	// Progress, if not nil, is told how far each stage has got. It is
 	// called from one goroutine at a time.
 	Progress func(stage string, done, total int)
+
+	// exactLimit, for tests, replaces the number of entries counted
+	// exactly before the sketch (zero: the constant exactLimit).
+	exactLimit int
 }
 
 // Defaults returns the default options.

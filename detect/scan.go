@@ -85,14 +85,9 @@ func partOf(e uint64) int            { return int(e >> (64 - 4)) }
 
 // exactLimit is the number of (document, distinct shingle) entries up to
 // which document frequencies are counted exactly; beyond, in a
-// count-min sketch (Cormode & Muthukrishnan 2005) of sketchDepth rows of
-// 2^sketchBits counters, whose overcounts at the frequencies that make
-// stock phrases (100 documents and more there) are nil in practice.
-const (
-	exactLimit  = 16 << 20
-	sketchDepth = 4
-	sketchBits  = 24
-)
+// count-min sketch, whose overcounts at the frequencies that make stock
+// phrases (100 documents and more there) are nil in practice.
+const exactLimit = 16 << 20
 
 // DefaultKeepHashes is the default of Options.KeepHashes: 128 MiB of
 // hashes.
@@ -109,22 +104,24 @@ type light struct {
 
 // worker holds one extraction goroutine's output.
 type worker struct {
-	ex     *Extractor
-	bands  [parts]blocks[uint64]
-	prints [parts]blocks[uint64]
-	df     []uint64 // distinct shingle keys waiting to be counted
-	set    []uint64 // distinctKeys' table
+	ex      *Extractor
+	bands   [parts]blocks[uint64]
+	prints  [parts]blocks[uint64]
+	df      []uint64 // distinct shingle keys waiting to be counted
+	set     []uint64 // distinctKeys' table
+	scratch []uint64 // the counter's
 }
 
-// counter counts document frequencies, exactly and then, past
-// exactLimit, in a sketch.
+// counter counts document frequencies, exactly and then, past its
+// limit (zero: exactLimit) entries, in a sketch.
 type counter struct {
-	mu sync.Mutex
+	mu    sync.Mutex
+	limit int
 	// exact holds the keys counted so far split by their top splitBits
 	// bits, each as its next 32 bits: the rest of a key (keyBits).
 	exact  [1 << splitBits]blocks[uint32]
 	n      int
-	sketch []uint16 // saturating: stock needs far fewer documents
+	sketch *sketch
 }
 
 // splitBits is the number of top bits of a key that split the exact
@@ -139,60 +136,46 @@ func joinKey(part int, rest uint32) uint64 {
 	return uint64(part)<<(64-splitBits) | uint64(rest)<<idBits
 }
 
-func (c *counter) add(keys []uint64) {
+// add counts keys, distinct keys of documents, and returns scratch, grown,
+// for the next call.
+func (c *counter) add(keys, scratch []uint64) []uint64 {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.sketch == nil {
+		defer c.mu.Unlock()
 		for _, k := range keys {
 			p, r := splitKey(k)
 			c.exact[p].add(r)
 		}
-		if c.n += len(keys); c.n <= exactLimit {
-			return
+		limit := c.limit
+		if limit == 0 {
+			limit = exactLimit
 		}
-		c.sketch = make([]uint16, sketchDepth<<sketchBits)
+		if c.n += len(keys); c.n <= limit {
+			return scratch
+		}
+		c.sketch = newSketch()
+		var part []uint64
 		for p := range c.exact {
+			part = part[:0]
 			for _, r := range c.exact[p].appendTo(nil) {
-				c.count(joinKey(p, r))
+				part = append(part, joinKey(p, r))
 			}
+			scratch = c.sketch.addAll(part, scratch)
 			c.exact[p] = blocks[uint32]{}
 		}
-		return
+		return scratch
 	}
-	for _, k := range keys {
-		c.count(k)
-	}
-}
-
-// count adds one to key k's counters in the sketch.
-func (c *counter) count(k uint64) {
-	for r := 0; r < sketchDepth; r++ {
-		if x := &c.sketch[sketchCell(k, r)]; *x < math.MaxUint16 {
-			*x++
-		}
-	}
-}
-
-func sketchCell(k uint64, r int) int {
-	x := k ^ uint64(r+1)*0x9e3779b97f4a7c15
-	x ^= x >> 31
-	x *= 0xd6e8feb86659fd93
-	x ^= x >> 32
-	return r<<sketchBits | int(x>>(64-sketchBits))
+	// The sketch has locks of its own: workers add to it at once.
+	sk := c.sketch
+	c.mu.Unlock()
+	return sk.addAll(keys, scratch)
 }
 
 // stockSet returns the stock test for keys of at least cutoff documents,
 // counting on workers goroutines.
 func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
 	if c.sketch != nil {
-		return func(k uint64) bool {
-			for r := 0; r < sketchDepth; r++ {
-				if int(c.sketch[sketchCell(k, r)]) < cutoff {
-					return false
-				}
-			}
-			return true
-		}, -1
+		return func(k uint64) bool { return c.sketch.count(k) >= cutoff }, -1
 	}
 	// Each part of the split is sorted and counted on a goroutine of its
 	// own.
@@ -243,6 +226,7 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	s := &scan{o: o, workers: workers}
+	s.df.limit = o.exactLimit
 	if err := s.first(ctx, src); err != nil {
 		return nil, err
 	}
@@ -318,7 +302,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 				f := wk.ex.Extract(j.d.Text)
 				wk.file(j.i, &f)
 				if len(wk.df) > 1<<16 {
-					s.df.add(wk.df)
+					wk.scratch = s.df.add(wk.df, wk.scratch)
 					wk.df = wk.df[:0]
 				}
 				keep := s.kept.Add(int64(len(f.Hashes))) <= keepLimit
@@ -330,7 +314,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 				}
 				mu.Unlock()
 			}
-			s.df.add(wk.df)
+			wk.scratch = s.df.add(wk.df, wk.scratch)
 			wk.df = nil
 		}(s.ws[w])
 	}

@@ -1,0 +1,105 @@
+package detect
+
+import (
+	"math"
+	"sync"
+)
+
+// sketch is a count-min sketch (Cormode & Muthukrishnan, "An Improved
+// Data Stream Summary: The Count-Min Sketch and its Applications", 2005)
+// of sketchDepth saturating 16-bit counters a key, blocked as Putze,
+// Sanders & Singler propose for Bloom filters ("Cache-, Hash- and
+// Space-Efficient Bloom Filters", 2007): a key's counters lie in one
+// 64-byte line, one in each quarter of it, so that counting a key costs
+// one cache miss instead of one a row. The lines are split into shards,
+// each with a lock, so that goroutines count at once; the counts do not
+// depend on their order.
+type sketch struct {
+	counters []uint16 // sketchLine counters a line
+	mu       [sketchShards]struct {
+		sync.Mutex
+		_ [56]byte // a cache line each
+	}
+}
+
+const (
+	sketchDepth     = 4
+	sketchLine      = 32 // counters a line: 64 bytes
+	sketchLinesBits = 21 // 2^21 lines: 128 MiB
+	sketchShards    = 16
+)
+
+func newSketch() *sketch {
+	return &sketch{counters: make([]uint16, sketchLine<<sketchLinesBits)}
+}
+
+func sketchMix(k uint64) uint64 {
+	x := k ^ 0x9e3779b97f4a7c15
+	x ^= x >> 31
+	x *= 0xd6e8feb86659fd93
+	x ^= x >> 32
+	return x
+}
+
+// line returns the counters of the line of mixed key x; the key's counter
+// of row r is line[r*8 + (x>>(3r))&7], in the row's quarter of the line.
+func (s *sketch) line(x uint64) []uint16 {
+	l := int(x >> (64 - sketchLinesBits))
+	return s.counters[l*sketchLine : (l+1)*sketchLine : (l+1)*sketchLine]
+}
+
+func shardOf(x uint64) int { return int(x >> (64 - 4)) } // sketchShards = 2^4
+
+// addAll counts each of keys once, taking the shards' locks in turn, and
+// returns scratch, grown, for the next call.
+func (s *sketch) addAll(keys, scratch []uint64) []uint64 {
+	if len(keys) == 0 {
+		return scratch
+	}
+	var start [sketchShards + 1]int
+	for _, k := range keys {
+		start[shardOf(sketchMix(k))+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	if cap(scratch) < len(keys) {
+		scratch = make([]uint64, len(keys))
+	}
+	scratch = scratch[:len(keys)]
+	next := start
+	for _, k := range keys {
+		x := sketchMix(k)
+		sh := shardOf(x)
+		scratch[next[sh]] = x
+		next[sh]++
+	}
+	// Goroutines start at different shards, so as not to queue on one.
+	first := shardOf(scratch[len(scratch)/2])
+	for i := range sketchShards {
+		sh := (first + i) % sketchShards
+		s.mu[sh].Lock()
+		for _, x := range scratch[start[sh]:start[sh+1]] {
+			line := s.line(x)
+			for r := range sketchDepth {
+				if c := &line[r*8+int(x>>(3*r))&7]; *c < math.MaxUint16 {
+					*c++
+				}
+			}
+		}
+		s.mu[sh].Unlock()
+	}
+	return scratch
+}
+
+// count returns the least of key k's counters: at least the number of
+// times k was added, or 65535. It must not run at once with addAll.
+func (s *sketch) count(k uint64) int {
+	x := sketchMix(k)
+	line := s.line(x)
+	n := math.MaxUint16
+	for r := range sketchDepth {
+		n = min(n, int(line[r*8+int(x>>(3*r))&7]))
+	}
+	return n
+}
