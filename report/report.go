@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -68,9 +69,9 @@ func JSON(w io.Writer, r Report) error {
 	err := errors.Join(
 		field("params", false, value(r.Params)),
 		field("stats", false, value(r.Stats)),
-		field("documents", false, func() error { return writeArray(bw, nonNil(r.Documents)) }),
-		field("pairs", false, func() error { return writeArray(bw, pairs) }),
-		field("clusters", false, func() error { return writeArray(bw, nonNil(r.Clusters)) }),
+		field("documents", false, func() error { return writeArray(bw, len(r.Documents), reflected(r.Documents)) }),
+		field("pairs", false, func() error { return writeArray(bw, len(pairs), pairJSON(pairs)) }),
+		field("clusters", false, func() error { return writeArray(bw, len(r.Clusters), reflected(r.Clusters)) }),
 		field("warnings", true, value(r.Warnings)),
 	)
 	if err != nil {
@@ -94,22 +95,24 @@ func indented(v any, prefix string) ([]byte, error) {
 }
 
 // writeArray writes the elements of a JSON array at the second level,
-// encoded on all cores and written in order.
-func writeArray[T any](w *bufio.Writer, xs []T) error {
-	if len(xs) == 0 {
+// encoded on all cores (enc appends element i, indented under four
+// spaces) and written in order.
+func writeArray(w *bufio.Writer, n int, enc func(b []byte, i int) ([]byte, error)) error {
+	if n == 0 {
 		w.WriteString("[]")
 		return nil
 	}
 	w.WriteString("[")
-	err := encodeEach(w, len(xs), func(b *bytes.Buffer, from, to int) error {
+	err := encodeEach(w, n, func(b *bytes.Buffer, from, to int) error {
+		var e []byte
 		for i := from; i < to; i++ {
-			e, err := indented(xs[i], "    ")
-			if err != nil {
+			b.WriteString("\n    ")
+			var err error
+			if e, err = enc(e[:0], i); err != nil {
 				return err
 			}
-			b.WriteString("\n    ")
 			b.Write(e)
-			if i < len(xs)-1 {
+			if i < n-1 {
 				b.WriteByte(',')
 			}
 		}
@@ -117,6 +120,28 @@ func writeArray[T any](w *bufio.Writer, xs []T) error {
 	})
 	w.WriteString("\n  ]")
 	return err
+}
+
+// reflected encodes xs[i] through encoding/json, for writeArray.
+func reflected[T any](xs []T) func(b []byte, i int) ([]byte, error) {
+	return func(b []byte, i int) ([]byte, error) {
+		e, err := indented(xs[i], "    ")
+		return append(b, e...), err
+	}
+}
+
+// pairJSON encodes pairs[i] for writeArray: directly, or through
+// encoding/json when a figure is not finite, for its error.
+func pairJSON(pairs []detect.Pair) func(b []byte, i int) ([]byte, error) {
+	return func(b []byte, i int) ([]byte, error) {
+		p := &pairs[i]
+		for _, f := range []float64{p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB} {
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return reflected(pairs)(b, i)
+			}
+		}
+		return appendPair(b, p, "    "), nil
+	}
 }
 
 // encodeEach writes to w what enc makes of elements 0 … n-1, in that

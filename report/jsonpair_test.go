@@ -1,0 +1,67 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/neardup/neardup/detect"
+)
+
+// awkward returns a string of pieces JSON escapes or that are easy to get
+// wrong: quotes, backslashes, control characters, U+2028, invalid UTF-8,
+// HTML-special ASCII, multi-byte runes.
+func awkward(rng *rand.Rand) string {
+	pieces := []string{"a", "word ", `"`, `\`, "\n", "\t", "\r", "\b", "\f", "\x00", "\x1f", "\x7f", "\u2028", "\u2029", "<&>", "é", "叙利亚", "\xff", "\xe2\x80", "🙂", " "}
+	var b []byte
+	for range rng.IntN(30) {
+		b = append(b, pieces[rng.IntN(len(pieces))]...)
+	}
+	return string(b)
+}
+
+func TestAppendPairMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	floats := []float64{0, 1, 0.5, 1.0 / 3, 1e-6, 9.99e-7, 1e-7, 2.5e-12, 1e20, 1e21, 123456789.125, math.SmallestNonzeroFloat64, -0.25}
+	for trial := range 2000 {
+		p := detect.Pair{A: awkward(rng), B: awkward(rng), Kind: awkward(rng), Shared: rng.IntN(1 << 20)}
+		for _, f := range []*float64{&p.Score, &p.Jaccard, &p.ContainmentA, &p.ContainmentB, &p.CoverageA, &p.CoverageB} {
+			if rng.IntN(2) == 0 {
+				*f = floats[rng.IntN(len(floats))]
+			} else {
+				*f = rng.Float64()
+			}
+		}
+		p.Passages = []detect.Passage{}
+		for range rng.IntN(4) {
+			p.Passages = append(p.Passages, detect.Passage{A: detect.Span{Start: rng.IntN(1000), End: rng.IntN(1000)}, B: detect.Span{Start: rng.IntN(1000), End: -rng.IntN(10)},
+				Words: rng.IntN(100), Text: awkward(rng), TextB: awkward(rng)})
+		}
+		want, err := indented(p, "    ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendPair(nil, &p, "    "); !bytes.Equal(got, want) {
+			t.Fatalf("trial %d:\n got %s\nwant %s", trial, got, want)
+		}
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", `"q" \ b`, "\x00\x1f\u2028\u2029", "\xff\xfe", "<script>&amp;", "é叙🙂"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString(nil, s); string(got)+"\n" != want.String() {
+			t.Fatalf("appendString(%q) = %s, encoding/json %s", s, got, want.String())
+		}
+	})
+}
