@@ -40,7 +40,7 @@ func countDistinct(hs []uint64) int {
 	if len(hs) < 2 {
 		return len(hs)
 	}
-	var small [256]uint64
+	var small [1024]uint64 // on the stack: most texts need no allocation
 	size := 1 << bits.Len(uint(2*len(hs)))
 	set := small[:]
 	if size > len(small) {
