@@ -89,6 +89,10 @@ func partOf(e uint64) int            { return int(e >> (64 - 4)) }
 // phrases (100 documents and more there) are nil in practice.
 const exactLimit = 16 << 20
 
+// countBatch is the number of distinct keys a worker gathers before
+// counting them: large batches sweep the sketch's lines in order.
+const countBatch = 1 << 20
+
 // DefaultKeepHashes is the default of Options.KeepHashes: 128 MiB of
 // hashes.
 const DefaultKeepHashes = 16 << 20
@@ -301,7 +305,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 			for j := range jobs {
 				f := wk.ex.Extract(j.d.Text)
 				wk.file(j.i, &f)
-				if len(wk.df) > 1<<16 {
+				if len(wk.df) > countBatch {
 					wk.scratch = s.df.add(wk.df, wk.scratch)
 					wk.df = wk.df[:0]
 				}

@@ -3,6 +3,8 @@ package detect
 import (
 	"math"
 	"sync"
+
+	"github.com/neardup/neardup/lsh"
 )
 
 // sketch is a count-min sketch (Cormode & Muthukrishnan, "An Improved
@@ -50,36 +52,36 @@ func (s *sketch) line(x uint64) []uint16 {
 
 func shardOf(x uint64) int { return int(x >> (64 - 4)) } // sketchShards = 2^4
 
-// addAll counts each of keys once, taking the shards' locks in turn, and
-// returns scratch, grown, for the next call.
+// addAll counts each of keys once and returns scratch, grown, for the
+// next call. The keys' mixes are sorted by line first, so that a large
+// batch sweeps each shard's lines in order instead of at random, and the
+// shards' locks are taken in turn.
 func (s *sketch) addAll(keys, scratch []uint64) []uint64 {
 	if len(keys) == 0 {
 		return scratch
 	}
+	if cap(scratch) < 2*len(keys) {
+		scratch = make([]uint64, 2*len(keys))
+	}
+	xs, tmp := scratch[:len(keys)], scratch[len(keys):2*len(keys)]
+	for i, k := range keys {
+		xs[i] = sketchMix(k)
+	}
+	lsh.SortHigh(xs, tmp, 64-sketchLinesBits)
 	var start [sketchShards + 1]int
-	for _, k := range keys {
-		start[shardOf(sketchMix(k))+1]++
+	for sh, i := 0, 0; sh < sketchShards; sh++ {
+		start[sh] = i
+		for i < len(xs) && shardOf(xs[i]) == sh {
+			i++
+		}
 	}
-	for i := 1; i < len(start); i++ {
-		start[i] += start[i-1]
-	}
-	if cap(scratch) < len(keys) {
-		scratch = make([]uint64, len(keys))
-	}
-	scratch = scratch[:len(keys)]
-	next := start
-	for _, k := range keys {
-		x := sketchMix(k)
-		sh := shardOf(x)
-		scratch[next[sh]] = x
-		next[sh]++
-	}
+	start[sketchShards] = len(xs)
 	// Goroutines start at different shards, so as not to queue on one.
-	first := shardOf(scratch[len(scratch)/2])
+	first := shardOf(keys[0] * 0x9e3779b97f4a7c15)
 	for i := range sketchShards {
 		sh := (first + i) % sketchShards
 		s.mu[sh].Lock()
-		for _, x := range scratch[start[sh]:start[sh+1]] {
+		for _, x := range xs[start[sh]:start[sh+1]] {
 			line := s.line(x)
 			for r := range sketchDepth {
 				if c := &line[r*8+int(x>>(3*r))&7]; *c < math.MaxUint16 {
