@@ -210,13 +210,18 @@ func (m *Matcher) index(a *Seq) {
 }
 
 // absent returns a value that is not in hs, to mark empty slots: 0 unless
-// hs holds 0.
+// hs holds 0, and otherwise the least of 1 … len(hs) that it lacks.
 func absent(hs []uint64) uint64 {
-	for e := uint64(0); ; e++ {
-		if !slices.Contains(hs, e) {
-			return e
+	if !slices.Contains(hs, 0) {
+		return 0
+	}
+	seen := make([]bool, len(hs)+1)
+	for _, h := range hs {
+		if h < uint64(len(seen)) {
+			seen[h] = true
 		}
 	}
+	return uint64(slices.Index(seen, false))
 }
 
 // Compare finds the passages a and b share. The returned Passages slice
