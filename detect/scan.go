@@ -89,9 +89,15 @@ func partOf(e uint64) int            { return int(e >> (64 - 4)) }
 // phrases (100 documents and more there) are nil in practice.
 const exactLimit = 16 << 20
 
-// countBatch is the number of distinct keys a worker gathers before
-// counting them: large batches sweep the sketch's lines in order.
-const countBatch = 1 << 20
+// batch returns the number of distinct keys a worker gathers before
+// adding them: 64 Ki while they are counted exactly, 1 Mi once they go to
+// the sketch, where large batches sweep its lines in order.
+func (c *counter) batch() int {
+	if c.sketched.Load() {
+		return 1 << 20
+	}
+	return 1 << 16
+}
 
 // DefaultKeepHashes is the default of Options.KeepHashes: 128 MiB of
 // hashes.
@@ -123,9 +129,10 @@ type counter struct {
 	limit int
 	// exact holds the keys counted so far split by their top splitBits
 	// bits, each as its next 32 bits: the rest of a key (keyBits).
-	exact  [1 << splitBits]blocks[uint32]
-	n      int
-	sketch *sketch
+	exact    [1 << splitBits]blocks[uint32]
+	n        int
+	sketch   *sketch
+	sketched atomic.Bool // sketch is set
 }
 
 // splitBits is the number of top bits of a key that split the exact
@@ -158,6 +165,7 @@ func (c *counter) add(keys, scratch []uint64) []uint64 {
 			return scratch
 		}
 		c.sketch = newSketch()
+		c.sketched.Store(true)
 		var part []uint64
 		for p := range c.exact {
 			part = part[:0]
@@ -305,7 +313,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 			for j := range jobs {
 				f := wk.ex.Extract(j.d.Text)
 				wk.file(j.i, &f)
-				if len(wk.df) > countBatch {
+				if len(wk.df) > s.df.batch() {
 					wk.scratch = s.df.add(wk.df, wk.scratch)
 					wk.df = wk.df[:0]
 				}
