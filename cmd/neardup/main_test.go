@@ -157,14 +157,18 @@ func TestBadFilesDoNotStopTheScan(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "binary.txt"), []byte("\x00\x01\x02"), 0o644)
 	os.WriteFile(filepath.Join(dir, "bad.jsonl"), []byte("{\"id\": \"x\", \"text\": \"ok text\"}\n{broken\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "bad.txt.gz"), []byte("\x1f\x8bnot gzip"), 0o644)
+	os.WriteFile(filepath.Join(dir, "dup.jsonl"), []byte("{\"id\": \"x\", \"text\": \"other text\"}\n"), 0o644)
 	code, out, errs := neardup(t, "scan", "--format", "json", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, name := range []string{"empty.txt", "binary.txt", "bad.jsonl:2", "bad.txt.gz"} {
+	for _, name := range []string{"empty.txt", "binary.txt", "bad.jsonl:2", "bad.txt.gz", "bad.jsonl:1;"} {
 		if strings.Count(errs, name) != 1 {
 			t.Errorf("stderr should name %s once:\n%s", name, errs)
 		}
+	}
+	if !strings.Contains(errs, `dup.jsonl:1: duplicate document id "x", first read from `) {
+		t.Errorf("no warning of the duplicate id:\n%s", errs)
 	}
 	var r struct {
 		Documents []struct{ ID string }
@@ -172,7 +176,7 @@ func TestBadFilesDoNotStopTheScan(t *testing.T) {
 		Warnings  []string
 	}
 	json.Unmarshal([]byte(out), &r)
-	if len(r.Documents) != 6 || len(r.Pairs) != 1 || len(r.Warnings) != 4 {
+	if len(r.Documents) != 6 || len(r.Pairs) != 1 || len(r.Warnings) != 5 {
 		t.Errorf("%d documents, %d pairs, %d warnings", len(r.Documents), len(r.Pairs), len(r.Warnings))
 	}
 }

@@ -40,13 +40,14 @@ type place struct {
 func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) error) error {
 	s.paths, s.at, s.texts, s.kept = nil, nil, nil, 0
 	pathIdx := map[string]int32{}
-	seen := map[string]string{}
+	seen := map[string]int{} // id → number
 	err := s.r.Walk(ctx, s.roots, func(d corpus.Doc) error {
-		if first, ok := seen[d.ID]; ok {
-			s.con.warn(fmt.Errorf("%s: duplicate document id %q, first read from %s; this one is left out (give each document its own id)", d.Where(), d.ID, first))
+		if i, ok := seen[d.ID]; ok {
+			first := corpus.Doc{Path: s.paths[s.at[i].path], Line: int(s.at[i].line)}
+			s.con.warn(fmt.Errorf("%s: duplicate document id %q, first read from %s; this one is left out (give each document its own id)", d.Where(), d.ID, first.Where()))
 			return nil
 		}
-		seen[d.ID] = d.Where()
+		seen[d.ID] = len(s.at)
 		p, ok := pathIdx[d.Path]
 		if !ok {
 			p = int32(len(s.paths))
