@@ -89,16 +89,6 @@ func partOf(e uint64) int            { return int(e >> (64 - 4)) }
 // phrases (100 documents and more there) are nil in practice.
 const exactLimit = 16 << 20
 
-// batch returns the number of distinct keys a worker gathers before
-// adding them: 64 Ki while they are counted exactly, 1 Mi once they go to
-// the sketch, where large batches sweep its lines in order.
-func (c *counter) batch() int {
-	if c.sketched.Load() {
-		return 1 << 20
-	}
-	return 1 << 16
-}
-
 // DefaultKeepHashes is the default of Options.KeepHashes: 128 MiB of
 // hashes.
 const DefaultKeepHashes = 16 << 20
@@ -119,7 +109,7 @@ type worker struct {
 	prints  [parts]blocks[uint64]
 	df      []uint64 // distinct shingle keys waiting to be counted
 	set     []uint64 // distinctKeys' table
-	scratch []uint64 // the counter's
+	scratch []uint64 // for the counter's sketch
 }
 
 // counter counts document frequencies, exactly and then, past its
@@ -181,6 +171,16 @@ func (c *counter) add(keys, scratch []uint64) []uint64 {
 	sk := c.sketch
 	c.mu.Unlock()
 	return sk.addAll(keys, scratch)
+}
+
+// batch returns the number of distinct keys a worker gathers before
+// adding them: 64 Ki while they are counted exactly, 1 Mi once they go to
+// the sketch, where large batches sweep its lines in order.
+func (c *counter) batch() int {
+	if c.sketched.Load() {
+		return 1 << 20
+	}
+	return 1 << 16
 }
 
 // stockSet returns the stock test for keys of at least cutoff documents,
@@ -794,8 +794,8 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 }
 
 // sortByPlace returns pairs in SortPairs' order. Their places (I < J)
-// are in order of id, so they stand for the ids, and the pairs, large
-// structs, are moved once, after their indexes are sorted.
+// are in order of id, so they stand for the ids; small keys are sorted,
+// and the pairs, large structs, moved once.
 func sortByPlace(pairs []Pair) []Pair {
 	// Scores are not negative, so their bits order them as the numbers
 	// do: complemented, in decreasing order.
