@@ -9,7 +9,9 @@ type blocks[K uint32 | uint64] struct {
 	n    int
 }
 
-// blockSize is the number of keys a block holds.
+// blockSize is the number of keys a block holds, once the list has
+// grown: the first blocks are smaller, from 256 keys up, so that the many
+// lists of a scan with many workers cost little on a small corpus.
 const blockSize = 8192
 
 func (b *blocks[K]) add(k K) {
@@ -17,7 +19,7 @@ func (b *blocks[K]) add(k K) {
 		if b.last != nil {
 			b.full = append(b.full, b.last)
 		}
-		b.last = make([]K, 0, blockSize)
+		b.last = make([]K, 0, min(blockSize, max(256, 2*cap(b.last))))
 	}
 	b.last = append(b.last, k)
 	b.n++
