@@ -173,12 +173,13 @@ func (c *counter) add(keys, scratch []uint64) []uint64 {
 	return sk.addAll(keys, scratch)
 }
 
-// batch returns the number of distinct keys a worker gathers before
-// adding them: 64 Ki while they are counted exactly, 1 Mi once they go to
-// the sketch, where large batches sweep its lines in order.
-func (c *counter) batch() int {
+// batch returns the number of distinct keys each of workers gathers
+// before adding them: 64 Ki while they are counted exactly, and once they
+// go to the sketch, where large batches sweep its lines in order, 2 Mi
+// among all workers (24 bytes a key with the sketch's scratch).
+func (c *counter) batch(workers int) int {
 	if c.sketched.Load() {
-		return 1 << 20
+		return max(1<<16, 1<<21/workers)
 	}
 	return 1 << 16
 }
@@ -313,7 +314,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 			for j := range jobs {
 				f := wk.ex.Extract(j.d.Text)
 				wk.file(j.i, &f)
-				if len(wk.df) > s.df.batch() {
+				if len(wk.df) > s.df.batch(s.workers) {
 					wk.scratch = s.df.add(wk.df, wk.scratch)
 					wk.df = wk.df[:0]
 				}
