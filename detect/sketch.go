@@ -43,12 +43,15 @@ func sketchMix(k uint64) uint64 {
 	return x
 }
 
-// line returns the counters of the line of mixed key x; the key's counter
-// of row r is line[r*8 + (x>>(3r))&7], in the row's quarter of the line.
+// line returns the counters of the line of mixed key x.
 func (s *sketch) line(x uint64) []uint16 {
 	l := int(x >> (64 - sketchLinesBits))
 	return s.counters[l*sketchLine : (l+1)*sketchLine : (l+1)*sketchLine]
 }
+
+// cell returns mixed key x's counter of row r in its line: one of the
+// eight of the row's quarter of the line.
+func cell(line []uint16, x uint64, r int) *uint16 { return &line[r*8+int(x>>(3*r))&7] }
 
 func shardOf(x uint64) int { return int(x >> (64 - 4)) } // sketchShards = 2^4
 
@@ -84,7 +87,7 @@ func (s *sketch) addAll(keys, scratch []uint64) []uint64 {
 		for _, x := range xs[start[sh]:start[sh+1]] {
 			line := s.line(x)
 			for r := range sketchDepth {
-				if c := &line[r*8+int(x>>(3*r))&7]; *c < math.MaxUint16 {
+				if c := cell(line, x, r); *c < math.MaxUint16 {
 					*c++
 				}
 			}
@@ -101,7 +104,7 @@ func (s *sketch) count(k uint64) int {
 	line := s.line(x)
 	n := math.MaxUint16
 	for r := range sketchDepth {
-		n = min(n, int(line[r*8+int(x>>(3*r))&7]))
+		n = min(n, int(*cell(line, x, r)))
 	}
 	return n
 }

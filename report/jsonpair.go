@@ -11,8 +11,10 @@ import (
 // appendPair appends p as encoding/json writes it indented under prefix
 // with an indent of two spaces, HTML not escaped: byte for byte the same
 // (TestAppendPairMatchesEncodingJSON, FuzzAppendString), several times
-// faster, for the report's largest array. Passages must not be nil.
-func appendPair(b []byte, p *detect.Pair, prefix string) []byte {
+// faster, for the report's largest array. It reports false, having
+// appended part of p, when a figure is not finite, which encoding/json
+// refuses with an error.
+func appendPair(b []byte, p *detect.Pair, prefix string) ([]byte, bool) {
 	in := prefix + "  "
 	b = append(b, '{')
 	b = appendKey(b, in, "a")
@@ -25,6 +27,9 @@ func appendPair(b []byte, p *detect.Pair, prefix string) []byte {
 		name string
 		v    float64
 	}{{"score", p.Score}, {"jaccard", p.Jaccard}, {"containment_a", p.ContainmentA}, {"containment_b", p.ContainmentB}, {"coverage_a", p.CoverageA}, {"coverage_b", p.CoverageB}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return b, false
+		}
 		b = appendKey(append(b, ','), in, f.name)
 		b = appendFloat(b, f.v)
 	}
@@ -57,7 +62,7 @@ func appendPair(b []byte, p *detect.Pair, prefix string) []byte {
 		}
 		b = append(append(append(b, '\n'), in...), ']')
 	}
-	return append(append(append(b, '\n'), prefix...), '}')
+	return append(append(append(b, '\n'), prefix...), '}'), true
 }
 
 // appendKey starts a member on a new line indented by in.

@@ -43,7 +43,7 @@ func TestAppendPairMatchesEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := appendPair(nil, &p, "    "); !bytes.Equal(got, want) {
+		if got, ok := appendPair(nil, &p, "    "); !ok || !bytes.Equal(got, want) {
 			t.Fatalf("trial %d:\n got %s\nwant %s", trial, got, want)
 		}
 	}
@@ -64,4 +64,14 @@ func FuzzAppendString(f *testing.F) {
 			t.Fatalf("appendString(%q) = %s, encoding/json %s", s, got, want.String())
 		}
 	})
+}
+
+// TestJSONRefusesNonFiniteFigures: a NaN score is encoding/json's error,
+// not invalid JSON.
+func TestJSONRefusesNonFiniteFigures(t *testing.T) {
+	res := &detect.Result{Pairs: []detect.Pair{{A: "a", B: "b", Score: math.NaN()}}}
+	var out bytes.Buffer
+	if err := JSON(&out, Report{Result: res}); err == nil {
+		t.Errorf("no error for a NaN score; wrote:\n%s", out.String())
+	}
 }

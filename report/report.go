@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -134,13 +133,11 @@ func reflected[T any](xs []T) func(b []byte, i int) ([]byte, error) {
 // encoding/json when a figure is not finite, for its error.
 func pairJSON(pairs []detect.Pair) func(b []byte, i int) ([]byte, error) {
 	return func(b []byte, i int) ([]byte, error) {
-		p := &pairs[i]
-		for _, f := range []float64{p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB} {
-			if math.IsNaN(f) || math.IsInf(f, 0) {
-				return reflected(pairs)(b, i)
-			}
+		n := len(b)
+		if e, ok := appendPair(b, &pairs[i], "    "); ok {
+			return e, nil
 		}
-		return appendPair(b, p, "    "), nil
+		return reflected(pairs)(b[:n], i)
 	}
 }
 
