@@ -39,6 +39,7 @@ type Extractor struct {
 	text   shingle.Text
 	wn     minhash.Winnower
 	sig    []uint32
+	prints []uint64 // fingerprints before they are sorted and made distinct
 }
 
 // NewExtractor returns an Extractor for o, or o's first error.
@@ -61,11 +62,13 @@ func (e *Extractor) Extract(text string) Features {
 	for b := range f.Bands {
 		f.Bands[b] ^= bandSalt(b)
 	}
+	prints := e.prints[:0]
 	for p := 0; p < e.o.PassageHashes; p++ {
-		f.Prints = e.wn.Winnow(f.Prints, f.Hashes, e.o.Window, e.o.Seed+uint64(p)*0x9e3779b97f4a7c15)
+		prints = e.wn.Winnow(prints, f.Hashes, e.o.Window, e.o.Seed+uint64(p)*0x9e3779b97f4a7c15)
 	}
-	slices.Sort(f.Prints)
-	f.Prints = slices.Clip(slices.Compact(f.Prints))
+	e.prints = prints
+	slices.Sort(prints)
+	f.Prints = slices.Clone(slices.Compact(prints))
 	return f
 }
 

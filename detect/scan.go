@@ -185,14 +185,17 @@ func (c *counter) batch(workers int) int {
 }
 
 // stockSet returns the stock test for keys of at least cutoff documents,
-// counting on workers goroutines.
-func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
+// counting on workers goroutines, the number of stock keys (-1 when
+// counted in the sketch), and, when counted exactly, a filter of the keys
+// of two documents or more (nil in the sketch).
+func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int, shared *filter) {
 	if c.sketch != nil {
-		return func(k uint64) bool { return c.sketch.count(k) >= cutoff }, -1
+		return func(k uint64) bool { return c.sketch.count(k) >= cutoff }, -1, nil
 	}
 	// Each part of the split is sorted and counted on a goroutine of its
 	// own.
-	var stock [1 << splitBits]map[uint32]bool
+	var stocks [1 << splitBits]map[uint32]bool
+	shared = new(filter)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, workers)
 	for p := range c.exact {
@@ -204,28 +207,69 @@ func (c *counter) stockSet(cutoff, workers int) (func(uint64) bool, int) {
 			c.exact[p] = blocks[uint32]{}
 			lsh.SortKeys(all, make([]uint32, len(all)))
 			m := map[uint32]bool{}
+			var twice []uint32
 			for i := 0; i < len(all); {
 				j := i + 1
 				for j < len(all) && all[j] == all[i] {
 					j++
+				}
+				if j-i >= 2 {
+					twice = append(twice, all[i])
 				}
 				if j-i >= cutoff {
 					m[all[i]] = true
 				}
 				i = j
 			}
-			stock[p] = m
+			stocks[p] = m
+			shared.parts[p] = newBitmap(twice)
 		}()
 	}
 	wg.Wait()
-	n := 0
-	for _, m := range stock {
+	for _, m := range stocks {
 		n += len(m)
 	}
 	return func(k uint64) bool {
 		p, r := splitKey(k)
-		return stock[p][r]
-	}, n
+		return stocks[p][r]
+	}, n, shared
+}
+
+// filter is a set of keys with false positives: for each part of the
+// split, a bitmap of the top bits of its keys' rests.
+type filter struct {
+	parts [1 << splitBits]bitmap
+}
+
+// has reports whether k may be in f: always when it is.
+func (f *filter) has(k uint64) bool {
+	p, r := splitKey(k)
+	return f.parts[p].has(r)
+}
+
+// bitmap is a set of 32-bit values with false positives: a bit for each
+// value of their top bits.
+type bitmap struct {
+	bits  []uint64
+	shift uint
+}
+
+// newBitmap returns a bitmap of rests with 16 to 32 bits a value, so that
+// about 1 in 16 values not in it pass for members.
+func newBitmap(rests []uint32) bitmap {
+	n := bits.Len(uint(16*len(rests) - 1)) // 2^n bits
+	n = min(max(n, 6), 32)
+	b := bitmap{bits: make([]uint64, 1<<n/64), shift: uint(32 - n)}
+	for _, r := range rests {
+		i := r >> b.shift
+		b.bits[i/64] |= 1 << (i % 64)
+	}
+	return b
+}
+
+func (b *bitmap) has(r uint32) bool {
+	i := r >> b.shift
+	return b.bits[i/64]&(1<<(i%64)) != 0
 }
 
 // Scan detects the near-duplicate and reused documents of src. Documents
@@ -247,8 +291,8 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 		return nil, err
 	}
 	s.params = o.Params(len(s.docs))
-	stock, nStock := s.df.stockSet(s.params.StockMinDocs, s.workers)
-	s.stockKey = stock
+	stock, nStock, shared := s.df.stockSet(s.params.StockMinDocs, s.workers)
+	s.stockKey, s.shared = stock, shared
 	if len(s.docs) < s.params.StockMinDocs {
 		s.stockKey = func(uint64) bool { return false }
 		nStock = 0
@@ -283,6 +327,7 @@ type scan struct {
 	pos      []int // number → place in id order
 	byPos    []int // place → number
 	stockKey func(uint64) bool
+	shared   *filter  // keys of two documents or more, if counted exactly
 	texts    []string // by place: texts of the documents of candidates
 	feats    []*Features
 	seqs     []*passage.Seq
@@ -426,6 +471,16 @@ func (s *scan) order() error {
 		}
 	}
 	return nil
+}
+
+// newSeq prepares the shingle hashes of a document for verification:
+// when document frequencies were counted exactly, with the shingles of
+// one document only left out, as they match nothing.
+func (s *scan) newSeq(hashes []uint64) *passage.Seq {
+	if s.shared == nil {
+		return passage.NewSeq(hashes)
+	}
+	return passage.NewSharedSeq(hashes, func(h uint64) bool { return s.shared.has(keyOf(h)) })
 }
 
 // isStock reports whether shingle hash h is a stock phrase.
@@ -662,7 +717,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	err := s.parallel(ctx, "sequencing", len(keptPlaces), func(_, k int) {
 		p := keptPlaces[k]
 		l := &s.docs[s.byPos[p]]
-		s.seqs[p] = passage.NewSeq(l.hashes)
+		s.seqs[p] = s.newSeq(l.hashes)
 		s.feats[p] = &Features{Tokens: l.tokens, Norm: l.norm}
 	})
 	if err != nil {
@@ -693,7 +748,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 					}
 					mu.Unlock()
 				}
-				s.seqs[j.p] = passage.NewSeq(f.Hashes)
+				s.seqs[j.p] = s.newSeq(f.Hashes)
 				s.feats[j.p] = &Features{Tokens: f.Tokens, Norm: f.Norm}
 			}
 		}(ex[w])

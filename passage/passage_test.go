@@ -141,10 +141,12 @@ func BenchmarkCompare(b *testing.B) {
 // random sequences: spread hashes with shared passages, small alphabets
 // with many repeats, hash 0, stock shingles, and one first sequence
 // compared with several others in a row, as the Matcher's index is kept
-// between them.
+// between them. Sequences made by NewSharedSeq, with the filter a corpus
+// of the four sequences gives (hashes of two of them or more) and with
+// false positives added, must find the same.
 func TestCompareMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	var m Matcher
+	var ms [2]Matcher // one for each kind of Seq, each keeping its index
 	for trial := 0; trial < 2000; trial++ {
 		gen := func() []uint64 {
 			hs := make([]uint64, rng.IntN(300))
@@ -155,8 +157,8 @@ func TestCompareMatchesReference(t *testing.T) {
 			return hs
 		}
 		a := gen()
-		sa := NewSeq(a)
-		for other := 0; other < 3; other++ {
+		var bs [3][]uint64
+		for other := range bs {
 			b := gen()
 			// Plant passages of a in b.
 			for p := rng.IntN(4); p > 0 && len(a) > 0 && len(b) > 0; p-- {
@@ -165,15 +167,37 @@ func TestCompareMatchesReference(t *testing.T) {
 				at := rng.IntN(len(b))
 				copy(b[at:], a[from:from+n])
 			}
+			bs[other] = b
+		}
+		df := map[uint64]int{}
+		for _, hs := range append([][]uint64{a}, bs[:]...) {
+			seen := map[uint64]bool{}
+			for _, h := range hs {
+				if !seen[h] {
+					seen[h] = true
+					df[h]++
+				}
+			}
+		}
+		shared := func(h uint64) bool { return df[h] >= 2 }
+		if trial%3 == 0 {
+			shared = func(h uint64) bool { return df[h] >= 2 || h%7 == 0 }
+		}
+		sa, sparseA := NewSeq(a), NewSharedSeq(a, shared)
+		if sparseA.Len() != sa.Len() || sparseA.Distinct() != sa.Distinct() {
+			t.Fatalf("trial %d: NewSharedSeq has Len %d, Distinct %d; NewSeq %d, %d", trial, sparseA.Len(), sparseA.Distinct(), sa.Len(), sa.Distinct())
+		}
+		for other, b := range bs {
 			o := Options{Gap: rng.IntN(8), MinWeight: rng.IntN(4), MaxRepeat: rng.IntN(80)}
 			if trial%2 == 0 {
 				o.Stock = func(h uint64) bool { return h%5 == 0 }
 			}
-			sb := NewSeq(b)
-			got := m.Compare(sa, sb, o)
 			want := reference(a, b, o)
-			if got.Shared != want.Shared || !slices.Equal(got.Passages, want.Passages) {
-				t.Fatalf("trial %d/%d: got %d %v, want %d %v", trial, other, got.Shared, got.Passages, want.Shared, want.Passages)
+			for kind, seqs := range [][2]*Seq{{sa, NewSeq(b)}, {sparseA, NewSharedSeq(b, shared)}} {
+				got := ms[kind].Compare(seqs[0], seqs[1], o)
+				if got.Shared != want.Shared || !slices.Equal(got.Passages, want.Passages) {
+					t.Fatalf("trial %d/%d, %s: got %d %v, want %d %v", trial, other, []string{"NewSeq", "NewSharedSeq"}[kind], got.Shared, got.Passages, want.Shared, want.Passages)
+				}
 			}
 		}
 	}
