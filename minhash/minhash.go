@@ -49,14 +49,49 @@ type Signer interface {
 type OPH struct {
 	k    int
 	seed uint64
+	// probes holds the first probeSteps bins of each bin's probe
+	// sequence, bin i's at [i*probeSteps:], when k fits in 16 bits.
+	probes []uint16
 }
+
+// probeSteps is the number of steps of each probe sequence that an OPH
+// keeps: densification looks them up instead of computing them, and
+// computes further steps only for sets that fill fewer than about 1 in 16
+// bins.
+const probeSteps = 64
 
 // NewOPH returns an OPH Signer of k values under seed. It panics if k < 1.
 func NewOPH(k int, seed uint64) *OPH {
 	if k < 1 {
 		panic("minhash: signature size must be positive")
 	}
-	return &OPH{k: k, seed: seed}
+	o := &OPH{k: k, seed: seed}
+	if k <= 1<<16 {
+		o.probes = make([]uint16, k*probeSteps)
+		for i := range k {
+			x := o.probeStart(i)
+			for t := range probeSteps {
+				var j uint64
+				x, j = o.probe(x)
+				o.probes[i*probeSteps+t] = uint16(j)
+			}
+		}
+	}
+	return o
+}
+
+// probeStart is the state of bin i's probe sequence before its first
+// step.
+func (o *OPH) probeStart(i int) uint64 {
+	return mix(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
+}
+
+// probe takes a step of a probe sequence from state x: the next state
+// and the bin it visits.
+func (o *OPH) probe(x uint64) (next, bin uint64) {
+	x = mix(x + 0x9e3779b97f4a7c15)
+	bin, _ = bits.Mul64(x, uint64(o.k))
+	return x, bin
 }
 
 // Size reports the signature length.
@@ -86,62 +121,70 @@ func (o *OPH) Sign(dst []uint32, set []uint64) []uint32 {
 	}
 	kk := uint64(k)
 	seed := o.seed
+	// The bins that elements fill are marked in a bitmap, for densify.
+	var small [4]uint64
+	var filled []uint64
+	if words := (k + 63) / 64; words <= len(small) {
+		filled = small[:words]
+	} else {
+		filled = make([]uint64, words)
+	}
 	for _, h := range set {
 		x := mix(h ^ seed)
 		bin, frac := bits.Mul64(x, kk)
-		v := uint32(frac >> 32)
-		if v == Empty {
-			v--
-		}
-		if v < sig[bin] {
-			sig[bin] = v
-		}
+		v := min(uint32(frac>>32), Empty-1)
+		sig[bin] = min(sig[bin], v)
+		filled[bin/64] |= 1 << (bin % 64)
 	}
-	o.densify(sig)
+	o.densify(sig, filled)
 	return dst
 }
 
 // densify fills each empty bin i with the value of the first non-empty
 // bin along i's probe sequence, which depends only on i and the seed, so
-// two sets borrow alike exactly where their bins are alike.
-func (o *OPH) densify(sig []uint32) {
-	empty := 0
-	for _, v := range sig {
-		if v == Empty {
-			empty++
-		}
+// two sets borrow alike exactly where their bins are alike. filled marks
+// the non-empty bins: only those are borrowed from, never bins filled by
+// this loop.
+func (o *OPH) densify(sig []uint32, filled []uint64) {
+	full := 0
+	for _, f := range filled {
+		full += bits.OnesCount64(f)
 	}
-	if empty == 0 || empty == len(sig) {
+	if full == 0 || full == len(sig) {
 		return
 	}
-	// Borrow only from bins that were filled by elements, never from bins
-	// filled by this loop: mark the filled bins in a bitmap.
-	var small [4]uint64
-	var filled []uint64
-	if words := (len(sig) + 63) / 64; words <= len(small) {
-		filled = small[:words]
-	} else {
-		filled = make([]uint64, words)
-	}
-	for i, v := range sig {
-		if v != Empty {
-			filled[i/64] |= 1 << (i % 64)
-		}
-	}
 	// Visit the empty bins through the bitmap, 64 bins a word.
-	kk := uint64(len(sig))
 	for w, f := range filled {
 		e := ^f
 		if rest := len(sig) - 64*w; rest < 64 {
 			e &= 1<<rest - 1
 		}
+	empty:
 		for ; e != 0; e &= e - 1 {
 			i := 64*w + bits.TrailingZeros64(e)
-			x := mix(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
-			for {
-				x = mix(x + 0x9e3779b97f4a7c15)
-				j, _ := bits.Mul64(x, kk)
-				if filled[j/64]&(1<<(j%64)) != 0 {
+			if o.probes != nil {
+				// Eight steps at a time, without a branch a step: a
+				// sparse set's bins take many steps to find a full one.
+				p := o.probes[i*probeSteps : (i+1)*probeSteps]
+				for len(p) >= 8 {
+					var hit uint
+					for t, j := range p[:8] {
+						hit |= uint(filled[j/64]>>(j%64)&1) << t
+					}
+					if hit != 0 {
+						sig[i] = sig[p[bits.TrailingZeros(hit)]]
+						continue empty
+					}
+					p = p[8:]
+				}
+			}
+			// Past the kept steps, or none kept: the sequence is
+			// computed, from its start.
+			x := o.probeStart(i)
+			var j uint64
+			for t := 0; ; t++ {
+				x, j = o.probe(x)
+				if t >= len(o.probes)/o.k && filled[j/64]&(1<<(j%64)) != 0 {
 					sig[i] = sig[j]
 					break
 				}
