@@ -16,6 +16,8 @@
 package shingle
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -72,6 +74,12 @@ func (t *Text) Tokenize(text string) {
 	t.runes = t.runes[:0]
 	i := 0
 	for i < len(text) {
+		if len(text)-i >= blockRead && text[i] < utf8.RuneSelf {
+			if j := t.asciiBlock(text, i); j > i {
+				i = j
+				continue
+			}
+		}
 		c := asciiClass[text[i]]
 		if c == other {
 			i++
@@ -121,6 +129,89 @@ func (t *Text) Tokenize(text string) {
 		t.Tokens = append(t.Tokens, Token{int32(i), int32(j), ns, int32(len(t.Norm))})
 		i = j
 	}
+}
+
+// blockRead is the number of bytes asciiBlock reads: a block, and the
+// eight bytes past it that copying a token a word at a time may read.
+const blockRead = 64 + 8
+
+// asciiBlock adds the ASCII tokens of text[i:i+64] that end before its
+// first byte of 0x80 and above, and returns where the text is to be read
+// next: past the block, at its first byte of 0x80 or above, or at the
+// first token that runs to either (which may continue past them), and so
+// at i when there is no token to add. text[i-1], if any, must not be part
+// of a token, and text must have blockRead bytes from i.
+//
+// The block's bytes are classified eight at a time into bitmaps, and its
+// tokens are found from the bitmaps' edges without a branch a byte.
+func (t *Text) asciiBlock(text string, i int) int {
+	var word, high uint64 // bit b for text[i+b]
+	for c := 0; c < 8; c++ {
+		x := load8(text, i+8*c)
+		hi := x & msb
+		w := alnum(x&^msb) &^ hi
+		word |= gather(w) << (8 * c)
+		high |= gather(hi) << (8 * c)
+	}
+	limit := bits.TrailingZeros64(high) // 64 if none
+	starts := word &^ (word << 1)
+	ends := word &^ (word >> 1) // last bytes of tokens
+	// Norm grows by at most 64 bytes, tokens and spaces, and a token is
+	// copied eight bytes at a time: room for 72 more.
+	n := len(t.Norm)
+	t.Norm = slices.Grow(t.Norm, 72)
+	buf := t.Norm[:cap(t.Norm)]
+	for starts != 0 {
+		s, e := bits.TrailingZeros64(starts), bits.TrailingZeros64(ends)+1
+		if e >= limit {
+			// The token runs to the end of the block, or to a byte
+			// that may continue it, or starts past such a byte: it is
+			// read again from its start, or from that byte.
+			t.Norm = buf[:n]
+			return i + min(s, limit)
+		}
+		if n > 0 {
+			buf[n] = ' '
+			n++
+		}
+		// ASCII letters and digits are in lower case with bit 0x20 set.
+		for k := 0; k < e-s; k += 8 {
+			binary.LittleEndian.PutUint64(buf[n+k:], load8(text, i+s+k)|0x20*lsb)
+		}
+		t.Tokens = append(t.Tokens, Token{int32(i + s), int32(i + e), int32(n), int32(n + e - s)})
+		n += e - s
+		starts &= starts - 1
+		ends &= ends - 1
+	}
+	t.Norm = buf[:n]
+	return i + limit
+}
+
+// gather packs the bits 0x80 of each byte of x into one byte, the first
+// byte's the lowest bit.
+func gather(x uint64) uint64 { return ((x >> 7) * 0x0102040810204080) >> 56 }
+
+// Eight bytes at a time: the functions below take eight bytes of text as
+// a little-endian word and mark some of them with their bit 0x80.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// inRange marks the bytes of x, all below 0x80, from lo to hi.
+func inRange(x uint64, lo, hi byte) uint64 {
+	return (x + (0x80-uint64(lo))*lsb) &^ (x + (0x7f-uint64(hi))*lsb) & msb
+}
+
+// alnum marks the ASCII letters and digits of x7, all bytes below 0x80.
+func alnum(x7 uint64) uint64 {
+	return inRange(x7|0x20*lsb, 'a', 'z') | inRange(x7, '0', '9')
 }
 
 // Classes of bytes, for the tokeniser's ASCII fast path.

@@ -59,6 +59,40 @@ func TestTokenize(t *testing.T) {
 	}
 }
 
+// TestTokenizeLongTexts compares Tokenize with the reference on random
+// texts long enough for its 64-byte blocks: ASCII words of all lengths
+// (some longer than a block), punctuation, upper case, accented and
+// non-Latin words, curly quotes, unspaced scripts and invalid bytes, so
+// that tokens meet block ends and bytes of 0x80 and above at every offset.
+func TestTokenizeLongTexts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	pieces := []string{" ", " ", "  ", ", ", ". ", "\n", "-", "’", "'", "é", "É", "ß", "Москва", "叙利", "\xff", "\u0301", "①", "ﬁ"}
+	letters := "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	var txt Text
+	for trial := 0; trial < 3000; trial++ {
+		var b strings.Builder
+		for n := rng.IntN(600); b.Len() < n; {
+			if rng.IntN(3) == 0 {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+				continue
+			}
+			l := 1 + rng.IntN(12)
+			if rng.IntN(40) == 0 {
+				l = 60 + rng.IntN(80)
+			}
+			for range l {
+				b.WriteByte(letters[rng.IntN(len(letters))])
+			}
+		}
+		in := b.String()
+		txt.Tokenize(in)
+		checkOffsets(t, &txt, in)
+		if got, want := fmt.Sprintf("%q %v", tokens(&txt), txt.Tokens), reference(in); got != want {
+			t.Fatalf("Tokenize(%q) =\n%s, want\n%s", in, got, want)
+		}
+	}
+}
+
 // checkOffsets verifies the invariants every Text keeps.
 func checkOffsets(t *testing.T, txt *Text, in string) {
 	t.Helper()
@@ -197,7 +231,10 @@ func TestTokenizeAllocs(t *testing.T) {
 }
 
 func FuzzTokenize(f *testing.F) {
-	for _, s := range []string{"", "Hello, World", "ＡＢＣ", "叙利亚 اسد Москва", "ab\xffcd", "ﬁ ß Σ", "\u0301a", "①②", "a\u200db"} {
+	for _, s := range []string{"", "Hello, World", "ＡＢＣ", "叙利亚 اسد Москва", "ab\xffcd", "ﬁ ß Σ", "\u0301a", "①②", "a\u200db",
+		// Longer than a block of the ASCII fast path (64 bytes and 8).
+		strings.Repeat("Syria’s interior MINISTRY said 14 were killed, 3 wounded. ", 3),
+		strings.Repeat("x", 70) + "é " + strings.Repeat("ab1 ", 30) + "naïve\xff" + strings.Repeat("Q", 65)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
