@@ -5,37 +5,44 @@ import (
 	"testing"
 )
 
-// TestBitmap checks that a bitmap holds every value it was made of, and
-// that about 1 in 16 to 1 in 32 others pass for members, whatever the
-// number of values.
-func TestBitmap(t *testing.T) {
+// TestFilterBits checks that a filter holds every key it was made of,
+// and that about 1 in 16 to 1 in 32 others pass for members, whatever the
+// number of keys, and that it stays small when there are none.
+func TestFilterBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	for _, n := range []int{0, 1, 3, 100, 5000, 200000} {
-		rests := make([]uint32, n)
-		in := map[uint32]bool{}
-		for i := range rests {
-			rests[i] = rng.Uint32()
-			in[rests[i]] = true
+		var rests [1 << splitBits][]uint32
+		in := map[uint64]bool{}
+		add := func(k uint64) {
+			p, r := splitKey(k)
+			rests[p] = append(rests[p], r)
+			in[k] = true
+		}
+		for range n {
+			add(keyOf(rng.Uint64()))
 		}
 		if n > 2 {
-			rests[0], rests[1] = 0, 1<<32-1 // the extremes
-			in[0], in[1<<32-1] = true, true
+			add(0) // the extremes
+			add(keyOf(^uint64(0)))
 		}
-		b := newBitmap(rests)
-		for _, r := range rests {
-			if !b.has(r) {
-				t.Fatalf("%d values: %#x is missing", n, r)
+		f := newFilter(rests)
+		if n == 0 && len(f.bits) > 1 {
+			t.Errorf("no keys: %d words", len(f.bits))
+		}
+		for k := range in {
+			if !f.has(k) {
+				t.Fatalf("%d keys: %#x is missing", n, k)
 			}
 		}
 		fp, tries := 0, 100000
 		for range tries {
-			if r := rng.Uint32(); !in[r] && b.has(r) {
+			if k := keyOf(rng.Uint64()); !in[k] && f.has(k) {
 				fp++
 			}
 		}
 		rate := float64(fp) / float64(tries)
 		if n == 0 && fp > 0 || n >= 100 && (rate < 1.0/64 || rate > 1.0/12) {
-			t.Errorf("%d values: %.4f of other values pass for members, want about 1/16 to 1/32", n, rate)
+			t.Errorf("%d keys: %.4f of other keys pass for members, want about 1/16 to 1/32", n, rate)
 		}
 	}
 }

@@ -195,7 +195,7 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 	// Each part of the split is sorted and counted on a goroutine of its
 	// own.
 	var stocks [1 << splitBits]map[uint32]bool
-	shared = new(filter)
+	var twice [1 << splitBits][]uint32
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, workers)
 	for p := range c.exact {
@@ -207,14 +207,14 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 			c.exact[p] = blocks[uint32]{}
 			lsh.SortKeys(all, make([]uint32, len(all)))
 			m := map[uint32]bool{}
-			var twice []uint32
+			var two []uint32
 			for i := 0; i < len(all); {
 				j := i + 1
 				for j < len(all) && all[j] == all[i] {
 					j++
 				}
 				if j-i >= 2 {
-					twice = append(twice, all[i])
+					two = append(two, all[i])
 				}
 				if j-i >= cutoff {
 					m[all[i]] = true
@@ -222,54 +222,53 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 				i = j
 			}
 			stocks[p] = m
-			shared.parts[p] = newBitmap(twice)
+			twice[p] = two
 		}()
 	}
 	wg.Wait()
 	for _, m := range stocks {
 		n += len(m)
 	}
+	shared = newFilter(twice)
 	return func(k uint64) bool {
 		p, r := splitKey(k)
 		return stocks[p][r]
 	}, n, shared
 }
 
-// filter is a set of keys with false positives: for each part of the
-// split, a bitmap of the top bits of its keys' rests.
+// filter is a set of keys with false positives: a bitmap of their top
+// bits.
 type filter struct {
-	parts [1 << splitBits]bitmap
-}
-
-// has reports whether k may be in f: always when it is.
-func (f *filter) has(k uint64) bool {
-	p, r := splitKey(k)
-	return f.parts[p].has(r)
-}
-
-// bitmap is a set of 32-bit values with false positives: a bit for each
-// value of their top bits.
-type bitmap struct {
 	bits  []uint64
 	shift uint
 }
 
-// newBitmap returns a bitmap of rests with 16 to 32 bits a value, so that
-// about 1 in 16 values not in it pass for members.
-func newBitmap(rests []uint32) bitmap {
-	n := bits.Len(uint(16*len(rests) - 1)) // 2^n bits
-	n = min(max(n, 6), 32)
-	b := bitmap{bits: make([]uint64, 1<<n/64), shift: uint(32 - n)}
+// newFilter returns the filter of the keys given by their parts and
+// rests (splitKey), with 16 to 32 bits a key, so that about 1 in 16 to 1
+// in 32 keys not in it pass for members.
+func newFilter(rests [1 << splitBits][]uint32) *filter {
+	n := 0
 	for _, r := range rests {
-		i := r >> b.shift
-		b.bits[i/64] |= 1 << (i % 64)
+		n += len(r)
 	}
-	return b
+	b := 6 // 2^b bits
+	if n > 0 {
+		b = min(max(b, bits.Len(uint(16*n-1))), keyBits)
+	}
+	f := &filter{bits: make([]uint64, 1<<b/64), shift: uint(64 - b)}
+	for p, rs := range rests {
+		for _, r := range rs {
+			i := joinKey(p, r) >> f.shift
+			f.bits[i/64] |= 1 << (i % 64)
+		}
+	}
+	return f
 }
 
-func (b *bitmap) has(r uint32) bool {
-	i := r >> b.shift
-	return b.bits[i/64]&(1<<(i%64)) != 0
+// has reports whether k may be in f: always when it is.
+func (f *filter) has(k uint64) bool {
+	i := k >> f.shift
+	return f.bits[i/64]&(1<<(i%64)) != 0
 }
 
 // Scan detects the near-duplicate and reused documents of src. Documents
