@@ -205,17 +205,45 @@ func TestSortHigh(t *testing.T) {
 	}
 }
 
+// BenchmarkSortKeys sorts random keys as a scan does: 64-bit keys whole,
+// 64-bit filing keys above their 28 bits of document number, and the
+// 32-bit rests of its exact counts.
 func BenchmarkSortKeys(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	keys := make([]uint64, 1<<20)
-	for i := range keys {
-		keys[i] = rng.Uint64()
-	}
-	work, scratch := make([]uint64, len(keys)), make([]uint64, len(keys))
-	b.SetBytes(int64(len(keys)) * 8)
-	b.ReportAllocs()
-	for b.Loop() {
-		copy(work, keys)
-		SortKeys(work, scratch)
+	for _, n := range []int{1 << 14, 1 << 17, 1 << 20} {
+		keys := make([]uint64, n)
+		for i := range keys {
+			keys[i] = rng.Uint64()
+		}
+		work, scratch := make([]uint64, n), make([]uint64, n)
+		b.Run(fmt.Sprintf("uint64/n=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(n) * 8)
+			b.ReportAllocs()
+			for b.Loop() {
+				copy(work, keys)
+				SortKeys(work, scratch)
+			}
+		})
+		b.Run(fmt.Sprintf("high28/n=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(n) * 8)
+			b.ReportAllocs()
+			for b.Loop() {
+				copy(work, keys)
+				SortHigh(work, scratch, 28)
+			}
+		})
+		keys32 := make([]uint32, n)
+		for i := range keys32 {
+			keys32[i] = rng.Uint32()
+		}
+		work32, scratch32 := make([]uint32, n), make([]uint32, n)
+		b.Run(fmt.Sprintf("uint32/n=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(n) * 4)
+			b.ReportAllocs()
+			for b.Loop() {
+				copy(work32, keys32)
+				SortKeys(work32, scratch32)
+			}
+		})
 	}
 }
