@@ -410,24 +410,30 @@ func (r *Reader) readLines(ctx context.Context, name, id string, in io.Reader, f
 }
 
 // readLine reads one line without its end, up to max bytes; a longer
-// line is consumed and reported as tooLong.
+// line is consumed and reported as tooLong. data is valid until the next
+// read from br: a line that fits in br's buffer is not copied.
 func readLine(br *bufio.Reader, max int64) (data []byte, tooLong bool, err error) {
+	chunk, err := br.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		if int64(len(chunk)) > max {
+			return nil, true, err
+		}
+		return bytes.TrimRight(chunk, "\r\n"), false, err
+	}
+	// A line longer than the buffer is gathered, or skipped past max.
 	for {
-		chunk, err := br.ReadSlice('\n')
-		if int64(len(data)+len(chunk)) > max {
-			tooLong = true
-			data = data[:0]
-		} else {
+		if tooLong = tooLong || int64(len(data)+len(chunk)) > max; !tooLong {
 			data = append(data, chunk...)
 		}
-		if err == bufio.ErrBufferFull {
-			continue
+		if err != bufio.ErrBufferFull {
+			break
 		}
-		if tooLong {
-			data = nil
-		}
-		return bytes.TrimRight(data, "\r\n"), tooLong, err
+		chunk, err = br.ReadSlice('\n')
 	}
+	if tooLong {
+		return nil, true, err
+	}
+	return bytes.TrimRight(data, "\r\n"), false, err
 }
 
 func (r *Reader) readJSON(name, id string, data []byte, fn func(Doc) error) error {

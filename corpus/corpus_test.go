@@ -407,3 +407,37 @@ func TestFastDecodeMatchesGeneral(t *testing.T) {
 		}
 	}
 }
+
+// TestLinesLongerThanTheBuffer reads JSON lines longer than the line
+// reader's 256 KiB buffer, which are gathered from several reads, beside
+// short ones, which are not copied: every line must come out whole, and
+// a long line over the size limit is skipped without losing the next.
+func TestLinesLongerThanTheBuffer(t *testing.T) {
+	long := strings.Repeat("word ", 120000) // 600 kB
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"a.jsonl": `{"id": "s1", "text": "short one"}` + "\n" +
+			`{"id": "long", "text": "` + long + `"}` + "\r\n" +
+			`{"id": "s2", "text": "short two"}` + "\n" +
+			`{"id": "long2", "text": "` + long + `end"}`,
+	})
+	for _, limit := range []int64{0, 700000, 300000} {
+		docs, warns := readDir(t, Reader{MaxBytes: limit}, dir)
+		got := map[string]string{}
+		for _, d := range docs {
+			got[d.ID] = d.Text
+		}
+		if got["s1"] != "short one" || got["s2"] != "short two" {
+			t.Errorf("limit %d: short lines read as %q and %q", limit, got["s1"], got["s2"])
+		}
+		if limit == 300000 {
+			if len(docs) != 2 || len(warns) != 2 {
+				t.Errorf("limit %d: %d documents and warnings %v, want the 2 short ones and 2 warnings", limit, len(docs), warns)
+			}
+			continue
+		}
+		if got["long"] != long || got["long2"] != long+"end" || len(warns) != 0 {
+			t.Errorf("limit %d: long lines of %d and %d bytes, warnings %v", limit, len(got["long"]), len(got["long2"]), warns)
+		}
+	}
+}
