@@ -39,7 +39,10 @@ type Extractor struct {
 	text   shingle.Text
 	wn     minhash.Winnower
 	sig    []uint32
-	prints []uint64 // fingerprints before they are sorted and made distinct
+	// Scratch for features: keys, fingerprints, and a set to make them
+	// distinct.
+	bandKeys, prints []uint64
+	seen             set
 }
 
 // NewExtractor returns an Extractor for o, or o's first error.
@@ -53,22 +56,41 @@ func NewExtractor(o Options) (*Extractor, error) {
 // Extract returns the features of text. The returned slices are new: the
 // caller owns them.
 func (e *Extractor) Extract(text string) Features {
+	f := e.features(text)
+	f.Bands = slices.Clone(f.Bands)
+	slices.Sort(f.Prints)
+	f.Prints = slices.Clone(f.Prints)
+	return f
+}
+
+// features is Extract for a scan, which files the keys at once: Bands
+// and Prints are e's, valid until its next call, and Prints are distinct
+// in no particular order.
+func (e *Extractor) features(text string) Features {
 	f := e.Shingles(text)
 	if len(f.Hashes) == 0 {
 		return f
 	}
 	e.sig = e.signer.Sign(e.sig[:0], f.Hashes)
-	f.Bands = lsh.Keys(make([]uint64, 0, e.bands.Bands), e.bands, e.sig)
-	for b := range f.Bands {
-		f.Bands[b] ^= bandSalt(b)
+	e.bandKeys = lsh.Keys(e.bandKeys[:0], e.bands, e.sig)
+	for b := range e.bandKeys {
+		e.bandKeys[b] ^= bandSalt(b)
 	}
+	f.Bands = e.bandKeys
 	prints := e.prints[:0]
 	for p := 0; p < e.o.PassageHashes; p++ {
 		prints = e.wn.Winnow(prints, f.Hashes, e.o.Window, e.o.Seed+uint64(p)*0x9e3779b97f4a7c15)
 	}
+	// Made distinct in place: a print repeats when its shingle does.
+	e.seen.reset(len(prints))
+	distinct := prints[:0]
+	for _, h := range prints {
+		if e.seen.add(h) {
+			distinct = append(distinct, h)
+		}
+	}
 	e.prints = prints
-	slices.Sort(prints)
-	f.Prints = slices.Clone(slices.Compact(prints))
+	f.Prints = distinct
 	return f
 }
 

@@ -108,7 +108,7 @@ type worker struct {
 	bands   [parts]blocks[uint64]
 	prints  [parts]blocks[uint64]
 	df      []uint64 // distinct shingle keys waiting to be counted
-	set     []uint64 // distinctKeys' table
+	set     set      // distinctKeys' table
 	scratch []uint64 // for the counter's sketch
 }
 
@@ -356,7 +356,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		go func(wk *worker) {
 			defer wg.Done()
 			for j := range jobs {
-				f := wk.ex.Extract(j.d.Text)
+				f := wk.ex.features(j.d.Text)
 				wk.file(j.i, &f)
 				if len(wk.df) > s.df.batch(s.workers) {
 					wk.scratch = s.df.add(wk.df, wk.scratch)
@@ -421,35 +421,13 @@ func (wk *worker) file(i int, f *Features) {
 	wk.df = wk.distinctKeys(wk.df, f.Hashes)
 }
 
-// distinctKeys appends the distinct keys (keyOf) of hashes to dst, in no
-// particular order, through an open-addressing set of wk's.
+// distinctKeys appends the distinct keys (keyOf) of hashes to dst, in
+// order of first appearance.
 func (wk *worker) distinctKeys(dst, hashes []uint64) []uint64 {
-	size := 1 << bits.Len(uint(2*len(hashes)))
-	if cap(wk.set) < size {
-		wk.set = make([]uint64, size)
-	}
-	set := wk.set[:size]
-	clear(set)
-	mask := uint64(size - 1)
-	zero := false // key 0 marks empty slots, so is kept apart
+	wk.set.reset(len(hashes))
 	for _, h := range hashes {
-		k := keyOf(h)
-		if k == 0 {
-			if !zero {
-				zero = true
-				dst = append(dst, 0)
-			}
-			continue
-		}
-		for i := k >> idBits & mask; ; i = (i + 1) & mask {
-			if set[i] == k {
-				break
-			}
-			if set[i] == 0 {
-				set[i] = k
-				dst = append(dst, k)
-				break
-			}
+		if k := keyOf(h); wk.set.add(k) {
+			dst = append(dst, k)
 		}
 	}
 	return dst

@@ -1,0 +1,42 @@
+package detect
+
+import "math/bits"
+
+// set is an open-addressing set of 64-bit values, cleared and reused from
+// one document to the next. The zero value is ready for reset.
+type set struct {
+	slots []uint64 // 0 marks an empty slot, so 0 itself is kept apart
+	shift uint
+	zero  bool
+}
+
+// reset empties s for up to n values, in a table at most half full.
+func (s *set) reset(n int) {
+	size := 1 << bits.Len(uint(2*n))
+	if cap(s.slots) < size {
+		s.slots = make([]uint64, size)
+	}
+	s.slots = s.slots[:size]
+	clear(s.slots)
+	s.shift = uint(64 - bits.Len(uint(size-1)))
+	s.zero = false
+}
+
+// add adds v and reports whether it was new.
+func (s *set) add(v uint64) bool {
+	if v == 0 {
+		added := !s.zero
+		s.zero = true
+		return added
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := (v * 0x9e3779b97f4a7c15) >> s.shift; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case v:
+			return false
+		case 0:
+			s.slots[i] = v
+			return true
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package detect
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSet checks the set against a map, with 0, repeats and reuse at
+// sizes that grow and shrink.
+func TestSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	var s set
+	for trial := 0; trial < 300; trial++ {
+		n := rng.IntN(2000)
+		s.reset(n)
+		in := map[uint64]bool{}
+		for range n {
+			v := rng.Uint64() % uint64(1+rng.IntN(n+1)) // repeats and 0
+			if trial%3 == 0 {
+				v = rng.Uint64()
+			}
+			if got, want := s.add(v), !in[v]; got != want {
+				t.Fatalf("trial %d: add(%d) = %v, want %v", trial, v, got, want)
+			}
+			in[v] = true
+		}
+	}
+}
+
+// TestExtractPrints checks that Extract's fingerprints are sorted and
+// distinct, and the same as those a scan files, on texts whose repeated
+// sentences repeat fingerprints.
+func TestExtractPrints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	words := strings.Fields("the minister said on monday that talks would resume in geneva after a pause of two weeks")
+	ex, err := NewExtractor(Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for trial := 0; trial < 100; trial++ {
+		var b strings.Builder
+		for range rng.IntN(400) {
+			b.WriteString(words[rng.IntN(len(words))] + " ")
+		}
+		text := b.String() + b.String() // every fingerprint twice
+		f := ex.Extract(text)
+		for i := 1; i < len(f.Prints); i++ {
+			if f.Prints[i] <= f.Prints[i-1] {
+				t.Fatalf("trial %d: prints not sorted and distinct at %d", trial, i)
+			}
+		}
+		scan := slices.Clone(ex.features(text).Prints)
+		slices.Sort(scan)
+		if !slices.Equal(scan, f.Prints) {
+			t.Fatalf("trial %d: a scan files %d prints, Extract gives %d", trial, len(scan), len(f.Prints))
+		}
+	}
+}
