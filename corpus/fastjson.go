@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -237,14 +238,16 @@ func unquote(raw []byte) (string, bool) {
 // checked by skipString) as encoding/json does: a \u escape of a lone
 // surrogate becomes U+FFFD.
 func unescape(in []byte) (string, bool) {
-	out := make([]byte, 0, len(in))
+	// A Builder's String does not copy, as string(out) of a []byte would.
+	var out strings.Builder
+	out.Grow(len(in))
 	for i := 0; i < len(in); i++ {
 		if k := bytes.IndexByte(in[i:], '\\'); k != 0 {
 			if k < 0 {
-				out = append(out, in[i:]...)
+				out.Write(in[i:])
 				break
 			}
-			out = append(out, in[i:i+k]...)
+			out.Write(in[i : i+k])
 			i += k
 		}
 		i++
@@ -253,17 +256,17 @@ func unescape(in []byte) (string, bool) {
 		}
 		switch in[i] {
 		case '"', '\\', '/':
-			out = append(out, in[i])
+			out.WriteByte(in[i])
 		case 'b':
-			out = append(out, '\b')
+			out.WriteByte('\b')
 		case 'f':
-			out = append(out, '\f')
+			out.WriteByte('\f')
 		case 'n':
-			out = append(out, '\n')
+			out.WriteByte('\n')
 		case 'r':
-			out = append(out, '\r')
+			out.WriteByte('\r')
 		case 't':
-			out = append(out, '\t')
+			out.WriteByte('\t')
 		case 'u':
 			r, ok := hex4(in, i+1)
 			if !ok {
@@ -273,19 +276,19 @@ func unescape(in []byte) (string, bool) {
 			if utf16.IsSurrogate(r) {
 				if r2, ok2 := hex4(in, i+3); ok2 && i+2 < len(in) && in[i+1] == '\\' && in[i+2] == 'u' {
 					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						out = utf8.AppendRune(out, dec)
+						out.WriteRune(dec)
 						i += 6
 						continue
 					}
 				}
 				r = utf8.RuneError
 			}
-			out = utf8.AppendRune(out, r)
+			out.WriteRune(r)
 		default:
 			return "", false
 		}
 	}
-	return string(out), true
+	return out.String(), true
 }
 
 // hex4 reads four hex digits at in[i:].
