@@ -119,13 +119,23 @@ func coveredUnits(ps []passage.Passage, k int, side func(passage.Passage) (int, 
 // and text of ta (tokenised from textA) and tb.
 func addEvidence(p *Pair, c shingle.Config, ta, tb *shingle.Text, textA, textB string) {
 	for k := range p.Passages {
-		ps := &p.Passages[k]
-		from, to := c.Tokens(ta, ps.A.Start, ps.A.End)
-		ps.Words = to - from
-		as, ae := c.Span(ta, ps.A.Start, ps.A.End)
-		bs, be := c.Span(tb, ps.B.Start, ps.B.End)
-		ps.A, ps.B = Span{as, ae}, Span{bs, be}
-		ps.Text = textA[as:ae]
-		ps.TextB = textB[bs:be]
+		evidenceA(&p.Passages[k], c, ta, textA)
+		evidenceB(&p.Passages[k], c, tb, textB)
 	}
+}
+
+// evidenceA turns the shingle range of ps in A into a byte range and text
+// of ta, tokenised from textA, and counts its words. It reads and writes
+// only A's fields, so that another goroutine may do B's.
+func evidenceA(ps *Passage, c shingle.Config, ta *shingle.Text, textA string) {
+	from, to := c.Tokens(ta, ps.A.Start, ps.A.End)
+	ps.Words = to - from
+	as, ae := c.Span(ta, ps.A.Start, ps.A.End)
+	ps.A, ps.Text = Span{as, ae}, textA[as:ae]
+}
+
+// evidenceB is evidenceA for B's side.
+func evidenceB(ps *Passage, c shingle.Config, tb *shingle.Text, textB string) {
+	bs, be := c.Span(tb, ps.B.Start, ps.B.End)
+	ps.B, ps.TextB = Span{bs, be}, textB[bs:be]
 }

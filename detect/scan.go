@@ -791,33 +791,49 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	}); err != nil {
 		return nil, err
 	}
-	toks := make([]*shingle.Text, n)
+	// Each document is tokenised once, by one worker, which turns the
+	// sides of passages it holds into byte ranges and text: refs lists
+	// them by document, from refs[at[p]] to refs[at[p+1]].
+	type ref struct {
+		pair, passage int32
+		b             bool // the B side
+	}
+	at := make([]int32, n+1)
+	for k := range pairs {
+		np := int32(len(pairs[k].Passages))
+		at[pairs[k].I+1] += np
+		at[pairs[k].J+1] += np
+	}
+	for p := range n {
+		at[p+1] += at[p]
+	}
+	refs := make([]ref, at[n])
+	next := slices.Clone(at[:n])
+	for k := range pairs {
+		for x := range pairs[k].Passages {
+			i, j := pairs[k].I, pairs[k].J
+			refs[next[i]] = ref{int32(k), int32(x), false}
+			refs[next[j]] = ref{int32(k), int32(x), true}
+			next[i]++
+			next[j]++
+		}
+	}
+	next = nil
 	reuse := make([]shingle.Text, s.workers)
-	err = s.parallel(ctx, "tokenising", len(shown), func(w, k int) {
-		if s.o.Shingle.Unit == shingle.WordUnit {
-			// Spans of word shingles need the tokens' offsets alone:
-			// a worker's Text tokenises, and the offsets are kept.
-			t := &reuse[w]
-			t.Tokenize(s.texts[shown[k]])
-			toks[shown[k]] = &shingle.Text{Tokens: slices.Clone(t.Tokens)}
+	err = s.parallel(ctx, "evidence", len(shown), func(w, k int) {
+		p := shown[k]
+		if at[p] == at[p+1] {
 			return
 		}
-		t := new(shingle.Text)
-		t.Tokenize(s.texts[shown[k]])
-		if s.docs[s.byPos[shown[k]]].shingles > 0 {
-			// Span indexes the runes of t the first time, for character
-			// shingles: done here, before goroutines share t.
-			s.o.Shingle.Span(t, 0, 0)
-		}
-		toks[shown[k]] = t
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = s.parallel(ctx, "evidence", len(pairs), func(_, k int) {
-		pr := &pairs[k]
-		if len(pr.Passages) > 0 {
-			addEvidence(pr, s.o.Shingle, toks[pr.I], toks[pr.J], s.texts[pr.I], s.texts[pr.J])
+		t := &reuse[w]
+		t.Tokenize(s.texts[p])
+		for _, r := range refs[at[p]:at[p+1]] {
+			ps := &pairs[r.pair].Passages[r.passage]
+			if r.b {
+				evidenceB(ps, s.o.Shingle, t, s.texts[p])
+			} else {
+				evidenceA(ps, s.o.Shingle, t, s.texts[p])
+			}
 		}
 	})
 	if err != nil {
