@@ -42,11 +42,19 @@ func SortPairs(pairs []Pair) {
 	})
 }
 
+// side is what verify needs of a document.
+type side struct {
+	seq    passage.Seq
+	norm   [2]uint64
+	tokens int
+}
+
 // verify computes the exact figures of one pair. Its passages hold
 // shingle indexes, not yet byte ranges: see addEvidence.
-func verify(m *passage.Matcher, a, b *Features, sa, sb *passage.Seq, o *Options, stock func(uint64) bool) Pair {
+func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool) Pair {
 	var p Pair
-	if a.Norm == b.Norm && a.Tokens > 0 {
+	sa, sb := &a.seq, &b.seq
+	if a.norm == b.norm && a.tokens > 0 {
 		p.Kind, p.Score, p.Jaccard = Duplicate, 1, 1
 		p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB = 1, 1, 1, 1
 		p.Shared = sa.Distinct()

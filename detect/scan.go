@@ -326,10 +326,9 @@ type scan struct {
 	pos      []int // number → place in id order
 	byPos    []int // place → number
 	stockKey func(uint64) bool
-	shared   *filter  // keys of two documents or more, if counted exactly
-	texts    []string // by place: texts of the documents of candidates
-	feats    []*Features
-	seqs     []*passage.Seq
+	shared   *filter      // keys of two documents or more, if counted exactly
+	texts    []string     // by place: texts of the documents of candidates
+	sides    []side       // by place: what verification needs of a document
 	kept     atomic.Int64 // hashes kept by the first reading
 }
 
@@ -689,13 +688,11 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			nums = append(nums, s.byPos[p])
 		}
 	}
-	s.feats = make([]*Features, n)
-	s.seqs = make([]*passage.Seq, n)
+	s.sides = make([]side, n)
 	err := s.parallel(ctx, "sequencing", len(keptPlaces), func(_, k int) {
 		p := keptPlaces[k]
 		l := &s.docs[s.byPos[p]]
-		s.seqs[p] = s.newSeq(l.hashes)
-		s.feats[p] = &Features{Tokens: l.tokens, Norm: l.norm}
+		s.sides[p] = side{seq: *s.newSeq(l.hashes), tokens: l.tokens, norm: l.norm}
 	})
 	if err != nil {
 		return nil, err
@@ -725,8 +722,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 					}
 					mu.Unlock()
 				}
-				s.seqs[j.p] = s.newSeq(f.Hashes)
-				s.feats[j.p] = &Features{Tokens: f.Tokens, Norm: f.Norm}
+				s.sides[j.p] = side{seq: *s.newSeq(f.Hashes), tokens: f.Tokens, norm: f.Norm}
 			}
 		}(ex[w])
 	}
@@ -757,7 +753,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	err = s.parallel(ctx, "verifying", (len(cands)+chunk-1)/chunk, func(w, ch int) {
 		for c := ch * chunk; c < min(len(cands), (ch+1)*chunk); c++ {
 			p, q := int(cands[c]>>32), int(cands[c]&0xffffffff)
-			pr := verify(&matchers[w], s.feats[p], s.feats[q], s.seqs[p], s.seqs[q], &s.o, s.isStock)
+			pr := verify(&matchers[w], &s.sides[p], &s.sides[q], &s.o, s.isStock)
 			if reported(&pr, minScore) {
 				pr.I, pr.J = p, q
 				pr.A, pr.B = s.docs[s.byPos[p]].doc.ID, s.docs[s.byPos[q]].doc.ID
@@ -768,7 +764,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	if err != nil {
 		return nil, err
 	}
-	s.seqs, s.feats = nil, nil
+	s.sides = nil
 	pairs := slices.Concat(found...)
 	found = nil
 	inPair := make([]bool, n)
