@@ -21,6 +21,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/neardup/neardup/detect"
 )
@@ -304,17 +305,42 @@ func Text(w io.Writer, r Report) error {
 	}
 	if tw.err == nil {
 		tw.err = encodeEach(bw, len(r.Pairs), func(b *bytes.Buffer, from, to int) error {
+			var line []byte
 			for _, pr := range r.Pairs[from:to] {
 				words := 0
 				for _, ps := range pr.Passages {
 					words += ps.Words
 				}
-				fmt.Fprintf(b, "\n%-14s %.3f  %s ~ %s\n", pr.Kind, pr.Score, pr.A, pr.B)
-				fmt.Fprintf(b, "    jaccard %.3f, containment %.3f / %.3f, coverage %.3f / %.3f, %s, %s\n",
-					pr.Jaccard, pr.ContainmentA, pr.ContainmentB, pr.CoverageA, pr.CoverageB, plural(len(pr.Passages), "passage"), plural(words, "word"))
-				for _, ps := range Longest(pr.Passages, 3) {
-					fmt.Fprintf(b, "    \"%s\" (%d words)\n", Quote(ps.Text, 160), ps.Words)
+				// As fmt would write "\n%-14s %.3f  %s ~ %s\n" and the
+				// rest, without its cost for 10⁵ pairs.
+				line = append(line[:0], '\n')
+				line = append(line, pr.Kind...)
+				for k := len(pr.Kind); k < 14; k++ {
+					line = append(line, ' ')
 				}
+				line = append(line, ' ')
+				line = strconv.AppendFloat(line, pr.Score, 'f', 3, 64)
+				line = append(append(append(append(line, "  "...), pr.A...), " ~ "...), pr.B...)
+				line = append(line, "\n    jaccard "...)
+				line = strconv.AppendFloat(line, pr.Jaccard, 'f', 3, 64)
+				line = append(line, ", containment "...)
+				line = strconv.AppendFloat(line, pr.ContainmentA, 'f', 3, 64)
+				line = append(line, " / "...)
+				line = strconv.AppendFloat(line, pr.ContainmentB, 'f', 3, 64)
+				line = append(line, ", coverage "...)
+				line = strconv.AppendFloat(line, pr.CoverageA, 'f', 3, 64)
+				line = append(line, " / "...)
+				line = strconv.AppendFloat(line, pr.CoverageB, 'f', 3, 64)
+				line = append(append(append(append(line, ", "...), plural(len(pr.Passages), "passage")...), ", "...), plural(words, "word")...)
+				line = append(line, '\n')
+				for _, ps := range Longest(pr.Passages, 3) {
+					line = append(line, "    \""...)
+					line = appendQuote(line, ps.Text, 160)
+					line = append(line, "\" ("...)
+					line = strconv.AppendInt(line, int64(ps.Words), 10)
+					line = append(line, " words)\n"...)
+				}
+				b.Write(line)
 			}
 			return nil
 		})
@@ -355,26 +381,44 @@ func plural(n int, noun string) string {
 
 // Quote folds white space in s, replaces control characters (which could
 // drive a terminal: article text is untrusted) by U+FFFD, and shortens it
-// to about max bytes at a word boundary, marking a cut with "…".
+// to about max bytes at a word boundary, marking a cut with "…". It reads
+// no more of s than the max bytes it may keep need.
 func Quote(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.Map(func(r rune) rune {
+	return string(appendQuote(nil, s, max))
+}
+
+// appendQuote appends Quote(s, max) to dst.
+func appendQuote(dst []byte, s string, max int) []byte {
+	n := len(dst)
+	space := false // white space waits for the next word
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = len(dst) > n
+			continue
+		}
 		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-			return '\uFFFD'
+			r = '\uFFFD'
 		}
-		return r
-	}, s)
-	if len(s) <= max {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:max], ' ')
-	if cut <= 0 {
-		cut = max
-		for cut > 0 && s[cut]&0xC0 == 0x80 { // do not split a rune
-			cut--
+		if space {
+			dst = append(dst, ' ')
+			space = false
+		}
+		dst = utf8.AppendRune(dst, r)
+		if len(dst)-n > max {
+			// Longer than max: cut at the last space within it, or
+			// else at max, on a rune boundary.
+			q := dst[n:]
+			cut := bytes.LastIndexByte(q[:max], ' ')
+			if cut <= 0 {
+				cut = max
+				for cut > 0 && q[cut]&0xC0 == 0x80 {
+					cut--
+				}
+			}
+			return append(dst[:n+cut], " …"...)
 		}
 	}
-	return s[:cut] + " …"
+	return dst
 }
 
 type errWriter struct {

@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/neardup/neardup/detect"
 )
@@ -33,6 +35,49 @@ func TestQuote(t *testing.T) {
 	} {
 		if got := Quote(in, 20); got != want {
 			t.Errorf("Quote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// quoteReference is Quote as first written, over the whole of s: the
+// definition that Quote, which stops reading early, must keep.
+func quoteReference(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+	if len(s) <= max {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:max], ' ')
+	if cut <= 0 {
+		cut = max
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+	}
+	return s[:cut] + " …"
+}
+
+// TestQuoteMatchesReference compares Quote with its definition on random
+// strings of words, white space of all kinds, control and bidi
+// characters, multi-byte runes and invalid bytes, at limits around their
+// lengths.
+func TestQuoteMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	pieces := []string{"word", "é", "日本", " ", "  ", "\t", "\n", "\u00a0", "\u0085", "\u2028", "\x1b", "\x07", "\u202e", "\xff", "\xe2\x82", "a", "longerword", "\u3000"}
+	for trial := 0; trial < 20000; trial++ {
+		var b strings.Builder
+		for range rng.IntN(30) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		in := b.String()
+		max := 1 + rng.IntN(len(in)+4)
+		if got, want := Quote(in, max), quoteReference(in, max); got != want {
+			t.Fatalf("Quote(%q, %d) = %q, want %q", in, max, got, want)
 		}
 	}
 }
