@@ -65,6 +65,30 @@ func appendPair(b []byte, p *detect.Pair, prefix string) ([]byte, bool) {
 	return append(append(append(b, '\n'), prefix...), '}'), true
 }
 
+// appendDocument appends d as encoding/json writes it indented under
+// prefix, as appendPair does a pair (TestAppendDocumentMatchesEncodingJSON).
+func appendDocument(b []byte, d *detect.Document, prefix string) []byte {
+	in := prefix + "  "
+	b = append(b, '{')
+	b = appendKey(b, in, "id")
+	b = appendString(b, d.ID)
+	for _, f := range [...]struct{ name, v string }{{"title", d.Title}, {"date", d.Date}, {"source", d.Source}, {"url", d.URL}, {"path", d.Path}} {
+		if f.v != "" {
+			b = appendKey(append(b, ','), in, f.name)
+			b = appendString(b, f.v)
+		}
+	}
+	if d.Line != 0 {
+		b = appendKey(append(b, ','), in, "line")
+		b = strconv.AppendInt(b, int64(d.Line), 10)
+	}
+	b = appendKey(append(b, ','), in, "tokens")
+	b = strconv.AppendInt(b, int64(d.Tokens), 10)
+	b = appendKey(append(b, ','), in, "shingles")
+	b = strconv.AppendInt(b, int64(d.Shingles), 10)
+	return append(append(append(b, '\n'), prefix...), '}')
+}
+
 // appendKey starts a member on a new line indented by in.
 func appendKey(b []byte, in, name string) []byte {
 	b = append(append(b, '\n'), in...)
@@ -106,6 +130,12 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight plain bytes at a time: no quote, backslash, control
+		// or byte of 0x80 and above among them.
+		if i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
@@ -151,4 +181,15 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plain8 reports whether the eight bytes of s are all printable ASCII
+// other than a quote and a backslash.
+func plain8(s string) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	q := x ^ (lo * '"')
+	b := x ^ (lo * '\\')
+	return ((q-lo)&^q|(b-lo)&^b|(x-lo*0x20)&^x|x)&hi == 0
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/detect"
 )
 
@@ -44,6 +45,33 @@ func TestAppendPairMatchesEncodingJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got, ok := appendPair(nil, &p, "    "); !ok || !bytes.Equal(got, want) {
+			t.Fatalf("trial %d:\n got %s\nwant %s", trial, got, want)
+		}
+	}
+}
+
+// TestAppendDocumentMatchesEncodingJSON holds appendDocument to
+// encoding/json, with metadata present and absent (omitempty), awkward
+// strings and lines of zero and more.
+func TestAppendDocumentMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 15))
+	maybe := func() string {
+		if rng.IntN(3) == 0 {
+			return ""
+		}
+		return awkward(rng)
+	}
+	for trial := range 2000 {
+		d := detect.Document{Doc: corpus.Doc{ID: awkward(rng), Text: awkward(rng), Title: maybe(), Date: maybe(), Source: maybe(), URL: maybe(), Path: maybe(), Elem: rng.IntN(3)},
+			Tokens: rng.IntN(1 << 20), Shingles: rng.IntN(1 << 20)}
+		if rng.IntN(2) == 0 {
+			d.Line = rng.IntN(1 << 30)
+		}
+		want, err := indented(d, "    ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendDocument(nil, &d, "    "); !bytes.Equal(got, want) {
 			t.Fatalf("trial %d:\n got %s\nwant %s", trial, got, want)
 		}
 	}

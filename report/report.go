@@ -69,7 +69,11 @@ func JSON(w io.Writer, r Report) error {
 	err := errors.Join(
 		field("params", false, value(r.Params)),
 		field("stats", false, value(r.Stats)),
-		field("documents", false, func() error { return writeArray(bw, len(r.Documents), reflected(r.Documents)) }),
+		field("documents", false, func() error {
+			return writeArray(bw, len(r.Documents), func(b []byte, i int) ([]byte, error) {
+				return appendDocument(b, &r.Documents[i], "    "), nil
+			})
+		}),
 		field("pairs", false, func() error { return writeArray(bw, len(pairs), pairJSON(pairs)) }),
 		field("clusters", false, func() error { return writeArray(bw, len(r.Clusters), reflected(r.Clusters)) }),
 		field("warnings", true, value(r.Warnings)),
@@ -103,20 +107,18 @@ func writeArray(w *bufio.Writer, n int, enc func(b []byte, i int) ([]byte, error
 		return nil
 	}
 	w.WriteString("[")
-	err := encodeEach(w, n, func(b *bytes.Buffer, from, to int) error {
-		var e []byte
+	err := encodeEach(w, n, func(b []byte, from, to int) ([]byte, error) {
 		for i := from; i < to; i++ {
-			b.WriteString("\n    ")
+			b = append(b, "\n    "...)
 			var err error
-			if e, err = enc(e[:0], i); err != nil {
-				return err
+			if b, err = enc(b, i); err != nil {
+				return b, err
 			}
-			b.Write(e)
 			if i < n-1 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
 		}
-		return nil
+		return b, nil
 	})
 	w.WriteString("\n  ]")
 	return err
@@ -144,8 +146,9 @@ func pairJSON(pairs []detect.Pair) func(b []byte, i int) ([]byte, error) {
 
 // encodeEach writes to w what enc makes of elements 0 … n-1, in that
 // order. The encoding runs on all cores, in chunks of consecutive
-// elements [from, to), each chunk into a buffer of its own.
-func encodeEach(w io.Writer, n int, enc func(b *bytes.Buffer, from, to int) error) error {
+// elements [from, to), each appended by enc to a slice of its own, which
+// enc returns.
+func encodeEach(w io.Writer, n int, enc func(dst []byte, from, to int) ([]byte, error)) error {
 	const chunk = 512
 	chunks := (n + chunk - 1) / chunk
 	out := make([][]byte, chunks)
@@ -156,10 +159,12 @@ func encodeEach(w io.Writer, n int, enc func(b *bytes.Buffer, from, to int) erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Each chunk starts with room for a little more than the
+			// worker's last one took, so it seldom grows by copying.
+			last := 0
 			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
-				var b bytes.Buffer
-				errs[c] = enc(&b, c*chunk, min(n, (c+1)*chunk))
-				out[c] = b.Bytes()
+				out[c], errs[c] = enc(make([]byte, 0, last+last/8), c*chunk, min(n, (c+1)*chunk))
+				last = len(out[c])
 			}
 		}()
 	}
@@ -189,7 +194,8 @@ func CSV(w io.Writer, r Report) error {
 	cw.Write([]string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"})
 	cw.Flush()
 	// Rows are encoded on all cores, by a csv.Writer a chunk.
-	err := encodeEach(bw, len(r.Pairs), func(b *bytes.Buffer, from, to int) error {
+	err := encodeEach(bw, len(r.Pairs), func(dst []byte, from, to int) ([]byte, error) {
+		b := bytes.NewBuffer(dst)
 		cw := csv.NewWriter(b)
 		for _, p := range r.Pairs[from:to] {
 			words := 0
@@ -200,7 +206,7 @@ func CSV(w io.Writer, r Report) error {
 				ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(len(p.Passages)), strconv.Itoa(words)})
 		}
 		cw.Flush()
-		return cw.Error()
+		return b.Bytes(), cw.Error()
 	})
 	if err != nil {
 		return err
@@ -304,8 +310,7 @@ func Text(w io.Writer, r Report) error {
 		tw.printf("\nPairs\n")
 	}
 	if tw.err == nil {
-		tw.err = encodeEach(bw, len(r.Pairs), func(b *bytes.Buffer, from, to int) error {
-			var line []byte
+		tw.err = encodeEach(bw, len(r.Pairs), func(line []byte, from, to int) ([]byte, error) {
 			for _, pr := range r.Pairs[from:to] {
 				words := 0
 				for _, ps := range pr.Passages {
@@ -313,7 +318,7 @@ func Text(w io.Writer, r Report) error {
 				}
 				// As fmt would write "\n%-14s %.3f  %s ~ %s\n" and the
 				// rest, without its cost for 10⁵ pairs.
-				line = append(line[:0], '\n')
+				line = append(line, '\n')
 				line = append(line, pr.Kind...)
 				for k := len(pr.Kind); k < 14; k++ {
 					line = append(line, ' ')
@@ -340,9 +345,8 @@ func Text(w io.Writer, r Report) error {
 					line = strconv.AppendInt(line, int64(ps.Words), 10)
 					line = append(line, " words)\n"...)
 				}
-				b.Write(line)
 			}
-			return nil
+			return line, nil
 		})
 	}
 	if len(r.Warnings) > 0 {
