@@ -395,3 +395,34 @@ func TestDistinctKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestIdenticalGroups: documents with one normalised text are filed once,
+// by the first of them; the scan must still report every pair among them
+// and, for each of them, every pair the group's first has, as the
+// exhaustive comparison of all pairs does.
+func TestIdenticalGroups(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 17))
+	text := words(rng, 300)
+	para := words(rng, 60)
+	docs := []corpus.Doc{
+		{ID: "g1", Text: text + " " + para},
+		{ID: "other", Text: words(rng, 200) + " " + para + " " + words(rng, 100)},
+		{ID: "g2", Text: strings.ToUpper(text + " " + para)},
+		{ID: "g3", Text: strings.ReplaceAll(text+" "+para, " ", ", ")},
+		{ID: "unrelated", Text: words(rng, 300)},
+	}
+	var got [2]string
+	for k, exhaustive := range []bool{false, true} {
+		o := Defaults()
+		o.Exhaustive = exhaustive
+		got[k] = pairList(mustRun(t, docs, o))
+	}
+	if got[0] != got[1] {
+		t.Fatalf("scan pairs %s,\nexhaustive %s", got[0], got[1])
+	}
+	for _, want := range []string{"g1~g2:duplicate", "g1~g3:duplicate", "g2~g3:duplicate", "g1~other:reuse", "g2~other:reuse", "g3~other:reuse"} {
+		if !strings.Contains(got[0], want) {
+			t.Errorf("pairs %s lack %s", got[0], want)
+		}
+	}
+}

@@ -290,6 +290,9 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 		return nil, err
 	}
 	s.params = o.Params(len(s.docs))
+	if o.Progress != nil {
+		o.Progress("counting", len(s.docs), 0)
+	}
 	stock, nStock, shared := s.df.stockSet(s.params.StockMinDocs, s.workers)
 	s.stockKey, s.shared = stock, shared
 	if len(s.docs) < s.params.StockMinDocs {
@@ -484,48 +487,31 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 	}
 	// Identical normalised texts are duplicates whatever their length;
 	// the first of each group stands for it in the tables.
-	type normAt struct {
-		norm [2]uint64
-		i    int
-	}
-	var norms []normAt
-	for i := range s.docs {
-		if s.docs[i].tokens > 0 {
-			norms = append(norms, normAt{s.docs[i].norm, i})
-		}
-	}
-	slices.SortFunc(norms, func(a, b normAt) int {
-		return cmp.Or(cmp.Compare(a.norm[0], b.norm[0]), cmp.Compare(a.norm[1], b.norm[1]), cmp.Compare(a.i, b.i))
-	})
 	rep := make([]int, n) // representative of each document, -1 if none
 	group := map[int][]int{}
-	for i := range rep {
+	first := make(map[[2]uint64]int, n)
+	for i := range s.docs {
 		rep[i] = -1
+		if s.docs[i].tokens == 0 {
+			continue
+		}
+		r, ok := first[s.docs[i].norm]
+		if !ok {
+			first[s.docs[i].norm] = i
+			rep[i] = i
+			continue
+		}
+		rep[i] = r
+		g, ok := group[r]
+		if !ok {
+			g = []int{r}
+		}
+		for _, x := range g {
+			keys = append(keys, s.placePair(x, i))
+		}
+		group[r] = append(g, i)
 	}
-	for a := 0; a < len(norms); {
-		b := a + 1
-		for b < len(norms) && norms[b].norm == norms[a].norm {
-			b++
-		}
-		r := norms[a].i
-		for _, x := range norms[a:b] {
-			rep[x.i] = r
-		}
-		if b-a > 1 {
-			var g []int
-			for _, x := range norms[a:b] {
-				g = append(g, x.i)
-			}
-			group[r] = g
-			for x := a; x < b; x++ {
-				for y := x + 1; y < b; y++ {
-					keys = append(keys, s.placePair(norms[x].i, norms[y].i))
-				}
-			}
-		}
-		a = b
-	}
-	norms = nil
+	first = nil
 	members := func(r int) []int {
 		if g, ok := group[r]; ok {
 			return g
@@ -593,26 +579,42 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 	if err != nil {
 		return nil, err
 	}
-	var repPairs, printPairs []uint64
+	var nRep, nPrint int
+	for _, o := range outs {
+		nRep += len(o.rep)
+		nPrint += len(o.prints)
+	}
+	repPairs, printPairs := make([]uint64, 0, nRep), make([]uint64, 0, nPrint)
 	for _, o := range outs {
 		repPairs = append(repPairs, o.rep...)
 		printPairs = append(printPairs, o.prints...)
 	}
 	outs = nil
 	s.ws = nil
+	// The two lists are sorted at once.
+	done := make(chan struct{})
+	go func() {
+		repPairs = sortUnique(repPairs)
+		close(done)
+	}()
 	lsh.SortKeys(printPairs, make([]uint64, len(printPairs)))
+	<-done
+	// Pairs of MinPrints common prints, in order, join the others.
+	common := printPairs[:0]
 	for a := 0; a < len(printPairs); {
 		b := a + 1
 		for b < len(printPairs) && printPairs[b] == printPairs[a] {
 			b++
 		}
 		if b-a >= s.o.MinPrints {
-			repPairs = append(repPairs, printPairs[a])
+			common = append(common, printPairs[a])
 		}
 		a = b
 	}
-	printPairs = nil
-	for _, k := range sortUnique(repPairs) {
+	pairs := mergeUnique(make([]uint64, 0, len(repPairs)+len(common)), repPairs, common)
+	repPairs, printPairs = nil, nil
+	keys = slices.Grow(keys, len(pairs))
+	for _, k := range pairs {
 		for _, x := range members(int(k >> 32)) {
 			for _, y := range members(int(k & 0xffffffff)) {
 				keys = append(keys, s.placePair(x, y))
@@ -626,6 +628,22 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 func (s *scan) placePair(i, j int) uint64 {
 	p, q := s.pos[i], s.pos[j]
 	return pairKey(min(p, q), max(p, q))
+}
+
+// mergeUnique appends to dst the values of a and b, both sorted without
+// repeats, in order and without repeats.
+func mergeUnique(dst, a, b []uint64) []uint64 {
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			dst, a = append(dst, a[0]), a[1:]
+		case b[0] < a[0]:
+			dst, b = append(dst, b[0]), b[1:]
+		default:
+			dst, a, b = append(dst, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(dst, a...), b...)
 }
 
 // sortUnique sorts keys and drops repeats.

@@ -58,3 +58,22 @@ func TestExtractPrints(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeUnique(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	for trial := 0; trial < 500; trial++ {
+		gen := func() []uint64 {
+			v := make([]uint64, rng.IntN(50))
+			for i := range v {
+				v[i] = rng.Uint64N(60)
+			}
+			slices.Sort(v)
+			return slices.Compact(v)
+		}
+		a, b := gen(), gen()
+		want := slices.Compact(slices.Sorted(slices.Values(slices.Concat(a, b))))
+		if got := mergeUnique([]uint64{99}, a, b); got[0] != 99 || !slices.Equal(got[1:], want) {
+			t.Fatalf("mergeUnique(%v, %v) = %v, want %v after 99", a, b, got, want)
+		}
+	}
+}
