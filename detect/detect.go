@@ -49,9 +49,11 @@ type side struct {
 	tokens int
 }
 
-// verify computes the exact figures of one pair. Its passages hold
-// shingle indexes, not yet byte ranges: see addEvidence.
-func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool) Pair {
+// verify computes the exact figures of one pair, and its passages if it
+// is reported at minScore (so that the many pairs that are not cost no
+// allocation). Its passages hold shingle indexes, not yet byte ranges:
+// see addEvidence.
+func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool, minScore float64) Pair {
 	var p Pair
 	sa, sb := &a.seq, &b.seq
 	if a.norm == b.norm && a.tokens > 0 {
@@ -75,12 +77,6 @@ func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool)
 	p.ContainmentB = float64(res.Shared) / float64(db)
 	k := o.Shingle.K
 	ua, ub := sa.Len()+k-1, sb.Len()+k-1 // units: tokens or runes
-	if len(res.Passages) > 0 {
-		p.Passages = make([]Passage, len(res.Passages))
-		for i, ps := range res.Passages {
-			p.Passages[i] = Passage{A: Span{ps.A0, ps.A1}, B: Span{ps.B0, ps.B1}}
-		}
-	}
 	// Passages do not share shingles, but neighbours may share up to k-1
 	// units: count the union of the units they cover on each side.
 	ca := coveredUnits(res.Passages, k, func(ps passage.Passage) (int, int) { return ps.A0, ps.A1 })
@@ -91,10 +87,16 @@ func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool)
 	switch {
 	case p.Jaccard >= o.Threshold:
 		p.Kind = NearDuplicate
-	case len(p.Passages) > 0 && p.Score >= o.ReuseScore:
+	case len(res.Passages) > 0 && p.Score >= o.ReuseScore:
 		p.Kind = Reuse
 	default:
 		p.Kind = Candidate
+	}
+	if len(res.Passages) > 0 && reported(&p, minScore) {
+		p.Passages = make([]Passage, len(res.Passages))
+		for i, ps := range res.Passages {
+			p.Passages[i] = Passage{A: Span{ps.A0, ps.A1}, B: Span{ps.B0, ps.B1}}
+		}
 	}
 	return p
 }

@@ -760,30 +760,35 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	if err != nil {
 		return nil, err
 	}
-	// Each worker keeps the pairs it reports; they are sorted at the end
-	// by a key that orders them whatever worker found them.
-	found := make([][]Pair, s.workers)
-	matchers := make([]passage.Matcher, s.workers)
-	minScore := s.o.minScore()
 	// Candidates are verified in chunks of consecutive pairs, which share
-	// their first document: a Matcher indexes it once for them all.
+	// their first document: a Matcher indexes it once for them all. Each
+	// chunk's reported pairs are kept at their size, and sorted at the
+	// end by a key that orders them whatever chunk they came from.
 	const chunk = 256
-	err = s.parallel(ctx, "verifying", (len(cands)+chunk-1)/chunk, func(w, ch int) {
+	found := make([][]Pair, (len(cands)+chunk-1)/chunk)
+	matchers := make([]passage.Matcher, s.workers)
+	scratch := make([][]Pair, s.workers)
+	minScore := s.o.minScore()
+	err = s.parallel(ctx, "verifying", len(found), func(w, ch int) {
+		kept := scratch[w][:0]
 		for c := ch * chunk; c < min(len(cands), (ch+1)*chunk); c++ {
 			p, q := int(cands[c]>>32), int(cands[c]&0xffffffff)
-			pr := verify(&matchers[w], &s.sides[p], &s.sides[q], &s.o, s.isStock)
+			pr := verify(&matchers[w], &s.sides[p], &s.sides[q], &s.o, s.isStock, minScore)
 			if reported(&pr, minScore) {
 				pr.I, pr.J = p, q
 				pr.A, pr.B = s.docs[s.byPos[p]].doc.ID, s.docs[s.byPos[q]].doc.ID
-				found[w] = append(found[w], pr)
+				kept = append(kept, pr)
 			}
 		}
+		found[ch] = slices.Clone(kept)
+		clear(kept) // no references kept from the scratch
+		scratch[w] = kept
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.sides = nil
-	pairs := slices.Concat(found...)
+	s.sides, scratch = nil, nil
+	pairs := sortByPlace(found)
 	found = nil
 	inPair := make([]bool, n)
 	for _, p := range pairs {
@@ -853,31 +858,34 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	if err != nil {
 		return nil, err
 	}
-	return sortByPlace(pairs), nil
+	return pairs, nil
 }
 
-// sortByPlace returns pairs in SortPairs' order. Their places (I < J)
-// are in order of id, so they stand for the ids; small keys are sorted,
-// and the pairs, large structs, moved once.
-func sortByPlace(pairs []Pair) []Pair {
+// sortByPlace returns the pairs of found, all of them in one slice, in
+// SortPairs' order. Their places (I < J) are in order of id, so they
+// stand for the ids; small keys are sorted, and the pairs, large structs,
+// moved once.
+func sortByPlace(found [][]Pair) []Pair {
 	// Scores are not negative, so their bits order them as the numbers
 	// do: complemented, in decreasing order.
 	type key struct {
-		score uint64
-		i, j  int32
-		at    int32
+		score  uint64
+		ij     uint64 // I and J, packed
+		ch, at int32  // where the pair is in found
 	}
-	keys := make([]key, len(pairs))
-	for k := range pairs {
-		p := &pairs[k]
-		keys[k] = key{^math.Float64bits(p.Score), int32(p.I), int32(p.J), int32(k)}
+	var keys []key
+	for ch, ps := range found {
+		for k := range ps {
+			p := &ps[k]
+			keys = append(keys, key{^math.Float64bits(p.Score), uint64(p.I)<<32 | uint64(p.J), int32(ch), int32(k)})
+		}
 	}
 	slices.SortFunc(keys, func(x, y key) int {
-		return cmp.Or(cmp.Compare(x.score, y.score), cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j))
+		return cmp.Or(cmp.Compare(x.score, y.score), cmp.Compare(x.ij, y.ij))
 	})
-	sorted := make([]Pair, len(pairs))
+	sorted := make([]Pair, len(keys))
 	for k, x := range keys {
-		sorted[k] = pairs[x.at]
+		sorted[k] = found[x.ch][x.at]
 	}
 	return sorted
 }
