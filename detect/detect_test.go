@@ -367,31 +367,59 @@ func sharedCorpus(t *testing.T, parts ...string) string {
 	return p
 }
 
+// TestDistinctKeys checks the keys a document's shingles are counted
+// under, and its count of distinct hashes: exact, or -1 when two
+// different hashes share a key.
 func TestDistinctKeys(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	var wk worker
-	for trial := 0; trial < 200; trial++ {
+	for trial := 0; trial < 400; trial++ {
 		hs := make([]uint64, rng.IntN(300))
 		for i := range hs {
-			hs[i] = rng.Uint64() % 50 << idBits // repeats, and key 0
-			if trial%2 == 0 {
+			switch trial % 6 {
+			case 0: // spread
+				hs[i] = rng.Uint64()
+			case 1: // repeats, and key 0, with bits keyOf drops
+				hs[i] = rng.Uint64()%50<<idBits | rng.Uint64()&(1<<idBits-1)
+			case 2: // repeats of whole hashes, 0 among them
+				hs[i] = rng.Uint64() % 40 * 0x9e3779b97f4a7c15
+			case 3: // repeats, keys that clash now and then
+				hs[i] = rng.Uint64()%60<<idBits | rng.Uint64()%2
+			default: // spread, then key 0 twice: one hash, or two
 				hs[i] = rng.Uint64()
 			}
-			hs[i] |= rng.Uint64() & (1<<idBits - 1) // bits keyOf drops
+		}
+		if trial%6 >= 4 && len(hs) >= 2 {
+			hs[0], hs[len(hs)-1] = 5, 5+uint64(trial%6-4)
 		}
 		var want []uint64
+		byKey := map[uint64]map[uint64]bool{}
+		hashes := map[uint64]bool{}
 		for _, h := range hs {
-			if k := keyOf(h); !slices.Contains(want, k) {
+			k := keyOf(h)
+			if !slices.Contains(want, k) {
 				want = append(want, k)
+				byKey[k] = map[uint64]bool{}
+			}
+			byKey[k][h] = true
+			hashes[h] = true
+		}
+		wantN := len(hashes)
+		for _, hs := range byKey {
+			if len(hs) > 1 {
+				wantN = -1
 			}
 		}
-		got := wk.distinctKeys([]uint64{7}, hs)
+		got, n := wk.distinctKeys([]uint64{7}, hs)
 		if got[0] != 7 {
 			t.Fatal("dst overwritten")
 		}
 		got = got[1:]
 		if !slices.Equal(got, want) { // in order of first appearance
 			t.Fatalf("trial %d: %d keys, want %d", trial, len(got), len(want))
+		}
+		if n != wantN {
+			t.Fatalf("trial %d: %d distinct hashes, want %d", trial, n, wantN)
 		}
 	}
 }

@@ -98,6 +98,7 @@ type light struct {
 	doc      corpus.Doc // without its text
 	tokens   int
 	shingles int
+	distinct int // distinct shingles, -1 if not known
 	norm     [2]uint64
 	hashes   []uint64 // kept from the first reading, within Options.KeepHashes
 }
@@ -359,7 +360,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 			defer wg.Done()
 			for j := range jobs {
 				f := wk.ex.features(j.d.Text)
-				wk.file(j.i, &f)
+				distinct := wk.file(j.i, &f)
 				if len(wk.df) > s.df.batch(s.workers) {
 					wk.scratch = s.df.add(wk.df, wk.scratch)
 					wk.df = wk.df[:0]
@@ -367,7 +368,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 				keep := s.kept.Add(int64(len(f.Hashes))) <= keepLimit
 				mu.Lock()
 				l := &s.docs[j.i]
-				l.tokens, l.shingles, l.norm = f.Tokens, len(f.Hashes), f.Norm
+				l.tokens, l.shingles, l.distinct, l.norm = f.Tokens, len(f.Hashes), distinct, f.Norm
 				if keep {
 					l.hashes = f.Hashes
 				}
@@ -407,10 +408,11 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	return ctx.Err()
 }
 
-// file records document i's keys and its distinct shingles.
-func (wk *worker) file(i int, f *Features) {
+// file records document i's keys and its distinct shingles, and returns
+// the number of distinct shingles, -1 if not known (distinctKeys).
+func (wk *worker) file(i int, f *Features) int {
 	if f.Tokens == 0 {
-		return
+		return 0
 	}
 	for _, k := range f.Bands {
 		e := packKey(k, i)
@@ -420,19 +422,30 @@ func (wk *worker) file(i int, f *Features) {
 		e := packKey(k, i)
 		wk.prints[partOf(e)].add(e)
 	}
-	wk.df = wk.distinctKeys(wk.df, f.Hashes)
+	var distinct int
+	wk.df, distinct = wk.distinctKeys(wk.df, f.Hashes)
+	return distinct
 }
 
 // distinctKeys appends the distinct keys (keyOf) of hashes to dst, in
-// order of first appearance.
-func (wk *worker) distinctKeys(dst, hashes []uint64) []uint64 {
+// order of first appearance, and returns the number of distinct hashes,
+// or -1 when two different hashes share a key, which a set of keys cannot
+// tell apart (rare, in 36 bits): then they are counted later.
+func (wk *worker) distinctKeys(dst, hashes []uint64) ([]uint64, int) {
 	wk.set.reset(len(hashes))
+	n, exact := 0, true
 	for _, h := range hashes {
-		if k := keyOf(h); wk.set.add(k) {
-			dst = append(dst, k)
+		added, clash := wk.set.addKeyed(h)
+		if added {
+			dst = append(dst, keyOf(h))
+			n++
 		}
+		exact = exact && !clash
 	}
-	return dst
+	if !exact {
+		return dst, -1
+	}
+	return dst, n
 }
 
 // order sorts the documents by id and rejects repeated ids.
@@ -452,14 +465,15 @@ func (s *scan) order() error {
 	return nil
 }
 
-// newSeq prepares the shingle hashes of a document for verification:
-// when document frequencies were counted exactly, with the shingles of
-// one document only left out, as they match nothing.
-func (s *scan) newSeq(hashes []uint64) *passage.Seq {
+// newSeq prepares the shingle hashes of a document for verification,
+// distinct of them (counted if negative): when document frequencies were
+// counted exactly, with the shingles of one document only left out, as
+// they match nothing.
+func (s *scan) newSeq(hashes []uint64, distinct int) *passage.Seq {
 	if s.shared == nil {
-		return passage.NewSeq(hashes)
+		return passage.NewSharedSeq(hashes, distinct, nil)
 	}
-	return passage.NewSharedSeq(hashes, func(h uint64) bool { return s.shared.has(keyOf(h)) })
+	return passage.NewSharedSeq(hashes, distinct, func(h uint64) bool { return s.shared.has(keyOf(h)) })
 }
 
 // isStock reports whether shingle hash h is a stock phrase.
@@ -710,7 +724,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	err := s.parallel(ctx, "sequencing", len(keptPlaces), func(_, k int) {
 		p := keptPlaces[k]
 		l := &s.docs[s.byPos[p]]
-		s.sides[p] = side{seq: *s.newSeq(l.hashes), tokens: l.tokens, norm: l.norm}
+		s.sides[p] = side{seq: *s.newSeq(l.hashes, l.distinct), tokens: l.tokens, norm: l.norm}
 	})
 	if err != nil {
 		return nil, err
@@ -733,14 +747,17 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			defer wg.Done()
 			for j := range jobs {
 				f := e.Shingles(j.text)
-				if l := &s.docs[s.byPos[j.p]]; f.Norm != l.norm {
+				l := &s.docs[s.byPos[j.p]]
+				distinct := l.distinct
+				if f.Norm != l.norm {
+					distinct = -1
 					mu.Lock()
 					if changed == nil {
 						changed = fmt.Errorf("%s: the text read again differs from the text read first: was it changed during the run?", l.doc.Where())
 					}
 					mu.Unlock()
 				}
-				s.sides[j.p] = side{seq: *s.newSeq(f.Hashes), tokens: f.Tokens, norm: f.Norm}
+				s.sides[j.p] = side{seq: *s.newSeq(f.Hashes, distinct), tokens: f.Tokens, norm: f.Norm}
 			}
 		}(ex[w])
 	}

@@ -8,6 +8,8 @@ type set struct {
 	slots []uint64 // 0 marks an empty slot, so 0 itself is kept apart
 	shift uint
 	zero  bool
+	// zeroValue is the value addKeyed keeps under key 0.
+	zeroValue uint64
 }
 
 // reset empties s for up to n values, in a table at most half full.
@@ -37,6 +39,32 @@ func (s *set) add(v uint64) bool {
 		case 0:
 			s.slots[i] = v
 			return true
+		}
+	}
+}
+
+// addKeyed adds h under its key, keyOf(h): a set used through addKeyed
+// holds one value a key. It reports whether the key was new, and clash
+// when the key holds another value than h (which stays). add and addKeyed
+// do not mix between resets.
+func (s *set) addKeyed(h uint64) (added, clash bool) {
+	k := keyOf(h)
+	if k == 0 {
+		if !s.zero {
+			s.zero, s.zeroValue = true, h
+			return true, false
+		}
+		return false, s.zeroValue != h
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := (k * 0x9e3779b97f4a7c15) >> s.shift; ; i = (i + 1) & mask {
+		v := s.slots[i]
+		if v == 0 { // h has a key of its own, so h != 0
+			s.slots[i] = h
+			return true, false
+		}
+		if keyOf(v) == k {
+			return false, v != h
 		}
 	}
 }

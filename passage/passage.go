@@ -43,8 +43,17 @@ func NewSeq(hashes []uint64) *Seq {
 // report true of hashes that no other text has (a filter with false
 // positives), but must report true of every hash that the text shares with
 // a text it is compared with; then every comparison finds what it finds
-// with NewSeq, faster. The Seq does not refer to hashes.
-func NewSharedSeq(hashes []uint64, shared func(h uint64) bool) *Seq {
+// with NewSeq, faster. distinct is the number of distinct hashes when the
+// caller knows it, or else negative, to have them counted. The Seq does
+// not refer to hashes, except with a nil shared, which keeps them all
+// as NewSeq does.
+func NewSharedSeq(hashes []uint64, distinct int, shared func(h uint64) bool) *Seq {
+	if distinct < 0 {
+		distinct = countDistinct(hashes)
+	}
+	if shared == nil {
+		return &Seq{hs: hashes, n: len(hashes), distinct: distinct}
+	}
 	var buf [512]int32 // most texts need no allocation to find them
 	pos := buf[:0]
 	for i, h := range hashes {
@@ -52,7 +61,7 @@ func NewSharedSeq(hashes []uint64, shared func(h uint64) bool) *Seq {
 			pos = append(pos, int32(i))
 		}
 	}
-	s := &Seq{pos: slices.Clone(pos), hs: make([]uint64, len(pos)), n: len(hashes), distinct: countDistinct(hashes)}
+	s := &Seq{pos: slices.Clone(pos), hs: make([]uint64, len(pos)), n: len(hashes), distinct: distinct}
 	for k, i := range s.pos {
 		s.hs[k] = hashes[i]
 	}

@@ -183,7 +183,10 @@ func TestCompareMatchesReference(t *testing.T) {
 		if trial%3 == 0 {
 			shared = func(h uint64) bool { return df[h] >= 2 || h%7 == 0 }
 		}
-		sa, sparseA := NewSeq(a), NewSharedSeq(a, shared)
+		sa, sparseA := NewSeq(a), NewSharedSeq(a, -1, shared)
+		if trial%2 == 0 { // a caller that knows the distinct count
+			sparseA = NewSharedSeq(a, sa.Distinct(), shared)
+		}
 		if sparseA.Len() != sa.Len() || sparseA.Distinct() != sa.Distinct() {
 			t.Fatalf("trial %d: NewSharedSeq has Len %d, Distinct %d; NewSeq %d, %d", trial, sparseA.Len(), sparseA.Distinct(), sa.Len(), sa.Distinct())
 		}
@@ -193,7 +196,7 @@ func TestCompareMatchesReference(t *testing.T) {
 				o.Stock = func(h uint64) bool { return h%5 == 0 }
 			}
 			want := reference(a, b, o)
-			for kind, seqs := range [][2]*Seq{{sa, NewSeq(b)}, {sparseA, NewSharedSeq(b, shared)}} {
+			for kind, seqs := range [][2]*Seq{{sa, NewSeq(b)}, {sparseA, NewSharedSeq(b, -1, shared)}} {
 				got := ms[kind].Compare(seqs[0], seqs[1], o)
 				if got.Shared != want.Shared || !slices.Equal(got.Passages, want.Passages) {
 					t.Fatalf("trial %d/%d, %s: got %d %v, want %d %v", trial, other, []string{"NewSeq", "NewSharedSeq"}[kind], got.Shared, got.Passages, want.Shared, want.Passages)
