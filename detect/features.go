@@ -50,7 +50,13 @@ func NewExtractor(o Options) (*Extractor, error) {
 	if err := o.Check(); err != nil {
 		return nil, err
 	}
-	return &Extractor{o: o, signer: o.signer(o.Perms), bands: o.banding()}, nil
+	return newExtractor(o, o.banding()), nil
+}
+
+// newExtractor returns an Extractor for o, checked, banded by bands (the
+// costly o.banding(), which a scan computes once for all its workers).
+func newExtractor(o Options, bands lsh.Params) *Extractor {
+	return &Extractor{o: o, signer: o.signer(o.Perms), bands: bands}
 }
 
 // Extract returns the features of text. The returned slices are new: the

@@ -176,8 +176,10 @@ type Params struct {
 
 // Params derives the banding and the other run parameters for a corpus of
 // n documents.
-func (o *Options) Params(n int) Params {
-	db := o.banding()
+func (o *Options) Params(n int) Params { return o.params(n, o.banding()) }
+
+// params is Params with the banding db, o.banding(), computed.
+func (o *Options) params(n int, db lsh.Params) Params {
 	return Params{
 		Unit: o.Shingle.Unit.String(), K: o.Shingle.K, Hasher: o.Hasher, Perms: o.Perms, Seed: o.Seed,
 		NormVersion: shingle.Version, Threshold: o.Threshold, Bands: db, ProbAtThreshold: db.Probability(o.Threshold),

@@ -282,7 +282,7 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	s := &scan{o: o, workers: workers}
+	s := &scan{o: o, workers: workers, bands: o.banding()}
 	s.df.limit = o.exactLimit
 	if err := s.first(ctx, src); err != nil {
 		return nil, err
@@ -290,7 +290,7 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if err := s.order(); err != nil {
 		return nil, err
 	}
-	s.params = o.Params(len(s.docs))
+	s.params = o.params(len(s.docs), s.bands)
 	if o.Progress != nil {
 		o.Progress("counting", len(s.docs), 0)
 	}
@@ -321,6 +321,7 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 
 type scan struct {
 	o        Options
+	bands    lsh.Params // o.banding(), computed once
 	params   Params
 	workers  int
 	docs     []light // by number (order of Each)
@@ -353,7 +354,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	s.ws = make([]*worker, s.workers)
 	s.ex = make([]*Extractor, s.workers)
 	for w := range s.ws {
-		s.ex[w], _ = NewExtractor(s.o) // s.o was checked
+		s.ex[w] = newExtractor(s.o, s.bands)
 		s.ws[w] = &worker{ex: s.ex[w]}
 		wg.Add(1)
 		go func(wk *worker) {
@@ -890,19 +891,41 @@ func sortByPlace(found [][]Pair) []Pair {
 		ij     uint64 // I and J, packed
 		ch, at int32  // where the pair is in found
 	}
-	var keys []key
+	n := 0
+	for _, ps := range found {
+		n += len(ps)
+	}
+	keys := make([]key, 0, n)
 	for ch, ps := range found {
 		for k := range ps {
 			p := &ps[k]
 			keys = append(keys, key{^math.Float64bits(p.Score), uint64(p.I)<<32 | uint64(p.J), int32(ch), int32(k)})
 		}
 	}
-	slices.SortFunc(keys, func(x, y key) int {
-		return cmp.Or(cmp.Compare(x.score, y.score), cmp.Compare(x.ij, y.ij))
-	})
-	sorted := make([]Pair, len(keys))
-	for k, x := range keys {
-		sorted[k] = found[x.ch][x.at]
+	order := func(x, y key) int {
+		if x.score != y.score {
+			return cmp.Compare(x.score, y.score)
+		}
+		return cmp.Compare(x.ij, y.ij)
+	}
+	// Two halves are sorted at once, and merged as the pairs are moved.
+	a, b := keys[:len(keys)/2], keys[len(keys)/2:]
+	done := make(chan struct{})
+	go func() {
+		slices.SortFunc(a, order)
+		close(done)
+	}()
+	slices.SortFunc(b, order)
+	<-done
+	sorted := make([]Pair, 0, len(keys))
+	for len(a) > 0 || len(b) > 0 {
+		var x key
+		if len(b) == 0 || len(a) > 0 && order(a[0], b[0]) <= 0 {
+			x, a = a[0], a[1:]
+		} else {
+			x, b = b[0], b[1:]
+		}
+		sorted = append(sorted, found[x.ch][x.at])
 	}
 	return sorted
 }

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -74,6 +75,41 @@ func TestMergeUnique(t *testing.T) {
 		want := slices.Compact(slices.Sorted(slices.Values(slices.Concat(a, b))))
 		if got := mergeUnique([]uint64{99}, a, b); got[0] != 99 || !slices.Equal(got[1:], want) {
 			t.Fatalf("mergeUnique(%v, %v) = %v, want %v after 99", a, b, got, want)
+		}
+	}
+}
+
+// TestSortByPlace checks sortByPlace against SortPairs on pairs spread
+// over chunks, with repeated scores, places standing for ids.
+func TestSortByPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 18))
+	for trial := 0; trial < 50; trial++ {
+		var found [][]Pair
+		var all []Pair
+		seen := map[[2]int]bool{}
+		for range rng.IntN(8) {
+			var ch []Pair
+			for range rng.IntN(300) {
+				i, j := rng.IntN(500), rng.IntN(500)
+				if i >= j || seen[[2]int{i, j}] {
+					continue
+				}
+				seen[[2]int{i, j}] = true
+				p := Pair{I: i, J: j, A: fmt.Sprintf("%04d", i), B: fmt.Sprintf("%04d", j), Score: float64(rng.IntN(20)) / 19}
+				ch = append(ch, p)
+				all = append(all, p)
+			}
+			found = append(found, ch)
+		}
+		got := sortByPlace(found)
+		SortPairs(all)
+		if len(got) != len(all) {
+			t.Fatalf("trial %d: %d pairs, want %d", trial, len(got), len(all))
+		}
+		for k := range all {
+			if got[k].I != all[k].I || got[k].J != all[k].J {
+				t.Fatalf("trial %d: pair %d is %d~%d, want %d~%d", trial, k, got[k].I, got[k].J, all[k].I, all[k].J)
+			}
 		}
 	}
 }
