@@ -193,37 +193,27 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 	if c.sketch != nil {
 		return func(k uint64) bool { return c.sketch.count(k) >= cutoff }, -1, nil
 	}
-	// Each part of the split is sorted and counted on a goroutine of its
-	// own.
+	// The parts of the split are sorted and counted on workers
+	// goroutines, each with buffers it reuses from part to part (fresh
+	// memory costs a page fault a page).
 	var stocks [1 << splitBits]map[uint32]bool
 	var twice [1 << splitBits][]uint32
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
-	for p := range c.exact {
+	var next atomic.Int32
+	for range min(workers, len(c.exact)) {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			all := c.exact[p].appendTo(make([]uint32, 0, c.exact[p].Len()))
-			c.exact[p] = blocks[uint32]{}
-			lsh.SortKeys(all, make([]uint32, len(all)))
-			m := map[uint32]bool{}
-			var two []uint32
-			for i := 0; i < len(all); {
-				j := i + 1
-				for j < len(all) && all[j] == all[i] {
-					j++
+			defer wg.Done()
+			var all, scratch []uint32
+			for p := int(next.Add(1) - 1); p < len(c.exact); p = int(next.Add(1) - 1) {
+				all = c.exact[p].appendTo(all[:0])
+				c.exact[p] = blocks[uint32]{}
+				if cap(scratch) < len(all) {
+					scratch = make([]uint32, len(all))
 				}
-				if j-i >= 2 {
-					two = append(two, all[i])
-				}
-				if j-i >= cutoff {
-					m[all[i]] = true
-				}
-				i = j
+				lsh.SortKeys(all, scratch)
+				stocks[p], twice[p] = countPart(all, cutoff)
 			}
-			stocks[p] = m
-			twice[p] = two
 		}()
 	}
 	wg.Wait()
@@ -235,6 +225,26 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 		p, r := splitKey(k)
 		return stocks[p][r]
 	}, n, shared
+}
+
+// countPart returns the set of the rests of sorted all that it holds
+// cutoff times or more, and those it holds twice or more.
+func countPart(all []uint32, cutoff int) (stock map[uint32]bool, twice []uint32) {
+	stock = map[uint32]bool{}
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j] == all[i] {
+			j++
+		}
+		if j-i >= 2 {
+			twice = append(twice, all[i])
+		}
+		if j-i >= cutoff {
+			stock[all[i]] = true
+		}
+		i = j
+	}
+	return stock, twice
 }
 
 // filter is a set of keys with false positives: a bitmap of their top
@@ -539,27 +549,28 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 	// The partitions are paired on all workers, each its own.
 	type found struct{ rep, prints []uint64 }
 	outs := make([]found, parts)
-	err := s.parallel(ctx, "pairing", parts, func(_, part int) {
+	// Each worker reuses its buffers from table to table.
+	entryBufs, scratchBufs := make([][]uint64, s.workers), make([][]uint64, s.workers)
+	err := s.parallel(ctx, "pairing", parts, func(w, part int) {
 		var repPairs, printPairs []uint64
 		var ids []int
 		for _, table := range []int{0, 1} { // bands, then fingerprints
-			tables := make([]*blocks[uint64], len(s.ws))
-			n := 0
-			for w, wk := range s.ws {
-				tables[w] = &wk.bands[part]
+			entries := entryBufs[w][:0]
+			for _, wk := range s.ws {
+				t := &wk.bands[part]
 				if table == 1 {
-					tables[w] = &wk.prints[part]
+					t = &wk.prints[part]
 				}
-				n += tables[w].Len()
-			}
-			entries := make([]uint64, 0, n)
-			for _, t := range tables {
 				entries = t.appendTo(entries)
 				*t = blocks[uint64]{}
 			}
+			if cap(scratchBufs[w]) < len(entries) {
+				scratchBufs[w] = make([]uint64, len(entries))
+			}
+			entryBufs[w] = entries
 			// Grouped by key: the order of a key's documents does
 			// not matter.
-			lsh.SortHigh(entries, make([]uint64, len(entries)), idBits)
+			lsh.SortHigh(entries, scratchBufs[w], idBits)
 			for a := 0; a < len(entries); {
 				b := a + 1
 				for b < len(entries) && keyOf(entries[b]) == keyOf(entries[a]) {
