@@ -393,6 +393,9 @@ type rowEntry struct{ i, run int32 }
 // tile keeps runs heaviest first, dropping any that overlaps a kept run on
 // either side.
 func (m *Matcher) tile(na, nb int) {
+	if len(m.runs) < 2 {
+		return // nothing to overlap, the common case
+	}
 	slices.SortFunc(m.runs, func(p, q Run) int {
 		if c := cmp.Compare(q.Weight, p.Weight); c != 0 {
 			return c
@@ -425,7 +428,9 @@ func (m *Matcher) tile(na, nb int) {
 // gap shingles and run forward on both sides, and keeps the passages of
 // at least minWeight.
 func (m *Matcher) join(gap, minWeight int) []Passage {
-	slices.SortFunc(m.runs, func(p, q Run) int { return cmp.Compare(p.A, q.A) })
+	if len(m.runs) > 1 {
+		slices.SortFunc(m.runs, func(p, q Run) int { return cmp.Compare(p.A, q.A) })
+	}
 	m.passes = m.passes[:0]
 	for _, r := range m.runs {
 		if n := len(m.passes); n > 0 {
