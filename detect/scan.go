@@ -353,10 +353,10 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	type job struct {
 		i int
 		d corpus.Doc
+		l *light // where the worker writes what it finds
 	}
 	jobs := make(chan job, 64*s.workers)
 	var wg sync.WaitGroup
-	var mu sync.Mutex // guards s.docs against growth while workers write
 	keepLimit := int64(s.o.KeepHashes)
 	if keepLimit == 0 {
 		keepLimit = DefaultKeepHashes
@@ -377,35 +377,41 @@ func (s *scan) first(ctx context.Context, src Source) error {
 					wk.df = wk.df[:0]
 				}
 				keep := s.kept.Add(int64(len(f.Hashes))) <= keepLimit
-				mu.Lock()
-				l := &s.docs[j.i]
+				l := j.l
 				l.tokens, l.shingles, l.distinct, l.norm = f.Tokens, len(f.Hashes), distinct, f.Norm
 				if keep {
 					l.hashes = f.Hashes
 				}
-				mu.Unlock()
 			}
 			wk.scratch = s.df.add(wk.df, wk.scratch)
 			wk.df = nil
 		}(s.ws[w])
 	}
+	// Documents are kept in chunks that never move while the workers
+	// write to them, and joined at the end.
+	const chunk = 4096
+	var chunks [][]light
+	n := 0
 	err := src.Each(ctx, func(i int, d corpus.Doc) error {
-		if i != len(s.docs) {
-			return fmt.Errorf("source numbered document %q %d, expected %d", d.ID, i, len(s.docs))
+		if i != n {
+			return fmt.Errorf("source numbered document %q %d, expected %d", d.ID, i, n)
 		}
 		if i > MaxDocs {
 			return fmt.Errorf("more than %d documents: split the corpus", MaxDocs)
 		}
+		if n%chunk == 0 {
+			chunks = append(chunks, make([]light, 0, chunk))
+		}
+		c := &chunks[len(chunks)-1]
 		meta := d
 		meta.Text = ""
-		mu.Lock()
-		s.docs = append(s.docs, light{doc: meta})
-		mu.Unlock()
+		*c = append(*c, light{doc: meta})
+		n++
 		if s.o.Progress != nil && i%1000 == 0 {
 			s.o.Progress("reading", i, 0)
 		}
 		select {
-		case jobs <- job{i, d}:
+		case jobs <- job{i, d, &(*c)[len(*c)-1]}:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -413,6 +419,10 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	})
 	close(jobs)
 	wg.Wait()
+	s.docs = make([]light, 0, n)
+	for _, c := range chunks {
+		s.docs = append(s.docs, c...)
+	}
 	if err != nil {
 		return err
 	}
