@@ -145,13 +145,17 @@ const blockRead = 64 + 8
 // The block's bytes are classified eight at a time into bitmaps, and its
 // tokens are found from the bitmaps' edges without a branch a byte.
 func (t *Text) asciiBlock(text string, i int) int {
-	var word, high uint64 // bit b for text[i+b]
+	var word, high, anyHigh uint64 // bit b for text[i+b]
 	for c := 0; c < 8; c++ {
 		x := load8(text, i+8*c)
 		hi := x & msb
-		w := alnum(x&^msb) &^ hi
-		word |= gather(w) << (8 * c)
-		high |= gather(hi) << (8 * c)
+		anyHigh |= hi
+		word |= gather(alnum(x&^msb)&^hi) << (8 * c)
+	}
+	if anyHigh != 0 { // rare in most text: gathered only then
+		for c := 0; c < 8; c++ {
+			high |= gather(load8(text, i+8*c)&msb) << (8 * c)
+		}
 	}
 	limit := bits.TrailingZeros64(high) // 64 if none
 	starts := word &^ (word << 1)
