@@ -2,9 +2,11 @@ package report
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/neardup/neardup/corpus"
@@ -101,5 +103,37 @@ func TestJSONRefusesNonFiniteFigures(t *testing.T) {
 	var out bytes.Buffer
 	if err := JSON(&out, Report{Result: res}); err == nil {
 		t.Errorf("no error for a NaN score; wrote:\n%s", out.String())
+	}
+}
+
+// TestCSVRowMatchesEncodingCSV holds appendCSVRow to encoding/csv, with
+// awkward ids and kinds (commas, quotes, line ends, leading spaces, \.).
+func TestCSVRowMatchesEncodingCSV(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 19))
+	extra := []string{"", `\.`, " lead", "\tlead", "\u00a0lead", "a,b", `q"q`, "cr\rlf\n", `""`, "plain"}
+	field := func() string {
+		if rng.IntN(2) == 0 {
+			return extra[rng.IntN(len(extra))]
+		}
+		return awkward(rng)
+	}
+	for trial := range 3000 {
+		p := detect.Pair{A: field(), B: field(), Kind: field(), Shared: rng.IntN(1 << 20),
+			Score: rng.Float64(), Jaccard: float64(rng.IntN(3)) / 2, ContainmentA: 1e-9, ContainmentB: 123.45678, CoverageA: rng.Float64(), CoverageB: 0}
+		for range rng.IntN(4) {
+			p.Passages = append(p.Passages, detect.Passage{Words: rng.IntN(100)})
+		}
+		var want bytes.Buffer
+		cw := csv.NewWriter(&want)
+		words := 0
+		for _, ps := range p.Passages {
+			words += ps.Words
+		}
+		cw.Write([]string{p.A, p.B, p.Kind, ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
+			ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(len(p.Passages)), strconv.Itoa(words)})
+		cw.Flush()
+		if got := appendCSVRow(nil, &p); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("trial %d:\n got %q\nwant %q", trial, got, want.Bytes())
+		}
 	}
 }
