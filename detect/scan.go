@@ -489,12 +489,22 @@ func (s *scan) order() error {
 // newSeq prepares the shingle hashes of a document for verification,
 // distinct of them (counted if negative): when document frequencies were
 // counted exactly, with the shingles of one document only left out, as
-// they match nothing.
-func (s *scan) newSeq(hashes []uint64, distinct int) *passage.Seq {
+// they match nothing. at is scratch for the positions kept, returned
+// grown.
+func (s *scan) newSeq(hashes []uint64, distinct int, at []int32) (*passage.Seq, []int32) {
 	if s.shared == nil {
-		return passage.NewSharedSeq(hashes, distinct, nil)
+		return passage.NewSharedSeq(hashes, distinct, nil), at
 	}
-	return passage.NewSharedSeq(hashes, distinct, func(h uint64) bool { return s.shared.has(keyOf(h)) })
+	at = at[:0]
+	for i, h := range hashes {
+		if s.shared.has(keyOf(h)) {
+			at = append(at, int32(i))
+		}
+	}
+	if at == nil {
+		at = []int32{} // none shared, which a nil at does not say
+	}
+	return passage.NewSharedSeq(hashes, distinct, at), at
 }
 
 // isStock reports whether shingle hash h is a stock phrase.
@@ -743,10 +753,13 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		}
 	}
 	s.sides = make([]side, n)
-	err := s.parallel(ctx, "sequencing", len(keptPlaces), func(_, k int) {
+	atBufs := make([][]int32, s.workers) // each worker's scratch for newSeq
+	err := s.parallel(ctx, "sequencing", len(keptPlaces), func(w, k int) {
 		p := keptPlaces[k]
 		l := &s.docs[s.byPos[p]]
-		s.sides[p] = side{seq: *s.newSeq(l.hashes, l.distinct), tokens: l.tokens, norm: l.norm}
+		var seq *passage.Seq
+		seq, atBufs[w] = s.newSeq(l.hashes, l.distinct, atBufs[w])
+		s.sides[p] = side{seq: *seq, tokens: l.tokens, norm: l.norm}
 	})
 	if err != nil {
 		return nil, err
@@ -767,6 +780,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		wg.Add(1)
 		go func(e *Extractor) {
 			defer wg.Done()
+			var at []int32 // scratch for newSeq
 			for j := range jobs {
 				f := e.Shingles(j.text)
 				l := &s.docs[s.byPos[j.p]]
@@ -779,7 +793,9 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 					}
 					mu.Unlock()
 				}
-				s.sides[j.p] = side{seq: *s.newSeq(f.Hashes, distinct), tokens: f.Tokens, norm: f.Norm}
+				var seq *passage.Seq
+				seq, at = s.newSeq(f.Hashes, distinct, at)
+				s.sides[j.p] = side{seq: *seq, tokens: f.Tokens, norm: f.Norm}
 			}
 		}(ex[w])
 	}

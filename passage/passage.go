@@ -38,30 +38,23 @@ func NewSeq(hashes []uint64) *Seq {
 
 // NewSharedSeq is NewSeq for a text of a corpus in which most shingles
 // occur in one text only, as in most corpora: such a shingle matches
-// nothing, so the Seq keeps only the hashes for which shared reports true,
-// with their positions, and comparisons look at those alone. shared may
-// report true of hashes that no other text has (a filter with false
-// positives), but must report true of every hash that the text shares with
-// a text it is compared with; then every comparison finds what it finds
-// with NewSeq, faster. distinct is the number of distinct hashes when the
-// caller knows it, or else negative, to have them counted. The Seq does
-// not refer to hashes, except with a nil shared, which keeps them all
-// as NewSeq does.
-func NewSharedSeq(hashes []uint64, distinct int, shared func(h uint64) bool) *Seq {
+// nothing, so the Seq keeps only the hashes at positions at (increasing),
+// and comparisons look at those alone. at may hold positions of hashes
+// that no other text has (found through a filter with false positives),
+// but must hold every position whose hash the text shares with a text it
+// is compared with; then every comparison finds what it finds with
+// NewSeq, faster. A nil at keeps every hash. distinct is the number of
+// distinct hashes when the caller knows it, or else negative, to have
+// them counted. The Seq refers to neither hashes nor at, except with a
+// nil at, when it refers to hashes as NewSeq's does.
+func NewSharedSeq(hashes []uint64, distinct int, at []int32) *Seq {
 	if distinct < 0 {
 		distinct = countDistinct(hashes)
 	}
-	if shared == nil {
+	if at == nil {
 		return &Seq{hs: hashes, n: len(hashes), distinct: distinct}
 	}
-	var buf [512]int32 // most texts need no allocation to find them
-	pos := buf[:0]
-	for i, h := range hashes {
-		if shared(h) {
-			pos = append(pos, int32(i))
-		}
-	}
-	s := &Seq{pos: slices.Clone(pos), hs: make([]uint64, len(pos)), n: len(hashes), distinct: distinct}
+	s := &Seq{pos: slices.Clone(at), hs: make([]uint64, len(at)), n: len(hashes), distinct: distinct}
 	for k, i := range s.pos {
 		s.hs[k] = hashes[i]
 	}

@@ -183,9 +183,18 @@ func TestCompareMatchesReference(t *testing.T) {
 		if trial%3 == 0 {
 			shared = func(h uint64) bool { return df[h] >= 2 || h%7 == 0 }
 		}
-		sa, sparseA := NewSeq(a), NewSharedSeq(a, -1, shared)
+		at := func(hs []uint64) []int32 {
+			at := []int32{}
+			for i, h := range hs {
+				if shared(h) {
+					at = append(at, int32(i))
+				}
+			}
+			return at
+		}
+		sa, sparseA := NewSeq(a), NewSharedSeq(a, -1, at(a))
 		if trial%2 == 0 { // a caller that knows the distinct count
-			sparseA = NewSharedSeq(a, sa.Distinct(), shared)
+			sparseA = NewSharedSeq(a, sa.Distinct(), at(a))
 		}
 		if sparseA.Len() != sa.Len() || sparseA.Distinct() != sa.Distinct() {
 			t.Fatalf("trial %d: NewSharedSeq has Len %d, Distinct %d; NewSeq %d, %d", trial, sparseA.Len(), sparseA.Distinct(), sa.Len(), sa.Distinct())
@@ -196,7 +205,7 @@ func TestCompareMatchesReference(t *testing.T) {
 				o.Stock = func(h uint64) bool { return h%5 == 0 }
 			}
 			want := reference(a, b, o)
-			for kind, seqs := range [][2]*Seq{{sa, NewSeq(b)}, {sparseA, NewSharedSeq(b, -1, shared)}} {
+			for kind, seqs := range [][2]*Seq{{sa, NewSeq(b)}, {sparseA, NewSharedSeq(b, -1, at(b))}} {
 				got := ms[kind].Compare(seqs[0], seqs[1], o)
 				if got.Shared != want.Shared || !slices.Equal(got.Passages, want.Passages) {
 					t.Fatalf("trial %d/%d, %s: got %d %v, want %d %v", trial, other, []string{"NewSeq", "NewSharedSeq"}[kind], got.Shared, got.Passages, want.Shared, want.Passages)
