@@ -437,19 +437,43 @@ func Quote(s string, max int) string {
 func appendQuote(dst []byte, s string, max int) []byte {
 	n := len(dst)
 	space := false // white space waits for the next word
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = len(dst) > n
-			continue
-		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-			r = '\uFFFD'
+	for i := 0; i < len(s); {
+		var r rune
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, most text, without decoding: white space is
+			// \t to \r and ' ', control characters the rest below ' '
+			// and DEL, as unicode.IsSpace and IsControl have them.
+			i++
+			switch {
+			case c == ' ' || '\t' <= c && c <= '\r':
+				space = len(dst) > n
+				continue
+			case c < ' ' || c == 0x7f:
+				r = '\uFFFD'
+			default:
+				r = rune(c)
+			}
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+			if unicode.IsSpace(r) {
+				space = len(dst) > n
+				continue
+			}
+			if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+				r = '\uFFFD'
+			}
 		}
 		if space {
 			dst = append(dst, ' ')
 			space = false
 		}
-		dst = utf8.AppendRune(dst, r)
+		if r < utf8.RuneSelf {
+			dst = append(dst, byte(r))
+		} else {
+			dst = utf8.AppendRune(dst, r)
+		}
 		if len(dst)-n > max {
 			// Longer than max: cut at the last space within it, or
 			// else at max, on a rune boundary.

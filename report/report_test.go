@@ -68,7 +68,7 @@ func quoteReference(s string, max int) string {
 // lengths.
 func TestQuoteMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 14))
-	pieces := []string{"word", "é", "日本", " ", "  ", "\t", "\n", "\u00a0", "\u0085", "\u2028", "\x1b", "\x07", "\u202e", "\xff", "\xe2\x82", "a", "longerword", "\u3000"}
+	pieces := []string{"word", "é", "日本", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\x7f", "\x00", "\u00a0", "\u0085", "\u2028", "\x1b", "\x07", "\u202e", "\xff", "\xe2\x82", "a", "longerword", "\u3000", "\u009f"}
 	for trial := 0; trial < 20000; trial++ {
 		var b strings.Builder
 		for range rng.IntN(30) {
