@@ -121,7 +121,42 @@ func (o *OPH) Sign(dst []uint32, set []uint64) []uint32 {
 	}
 	kk := uint64(k)
 	seed := o.seed
-	// The bins that elements fill are marked in a bitmap, for densify.
+	if len(set) < 2*k {
+		// A small set lowers most bins it meets: no branch to miss.
+		for _, h := range set {
+			bin, frac := bits.Mul64(mix(h^seed), kk)
+			sig[bin] = min(sig[bin], uint32(frac>>32), Empty-1)
+		}
+	} else {
+		// A large one soon stops lowering them: the branch is right.
+		for _, h := range set {
+			bin, frac := bits.Mul64(mix(h^seed), kk)
+			if v := min(uint32(frac>>32), Empty-1); v < sig[bin] {
+				sig[bin] = v
+			}
+		}
+	}
+	o.densify(sig)
+	return dst
+}
+
+// densify fills each empty bin i with the value of the first non-empty
+// bin along i's probe sequence, which depends only on i and the seed, so
+// two sets borrow alike exactly where their bins are alike. Only bins
+// filled by elements are borrowed from, never bins filled by this loop.
+func (o *OPH) densify(sig []uint32) {
+	empty := 0
+	for _, v := range sig {
+		if v == Empty {
+			empty++
+		}
+	}
+	if empty == 0 || empty == len(sig) {
+		return
+	}
+	k := len(sig)
+	// The bins that elements filled are marked in a bitmap, a word at a
+	// time in a register and without a branch a bin.
 	var small [4]uint64
 	var filled []uint64
 	if words := (k + 63) / 64; words <= len(small) {
@@ -129,30 +164,14 @@ func (o *OPH) Sign(dst []uint32, set []uint64) []uint32 {
 	} else {
 		filled = make([]uint64, words)
 	}
-	for _, h := range set {
-		x := mix(h ^ seed)
-		bin, frac := bits.Mul64(x, kk)
-		v := min(uint32(frac>>32), Empty-1)
-		sig[bin] = min(sig[bin], v)
-		filled[bin/64] |= 1 << (bin % 64)
+	for w := range filled {
+		var f uint64
+		for j, v := range sig[64*w : min(64*w+64, k)] {
+			f |= ((uint64(v)+1)>>32 ^ 1) << j // 1 unless v is Empty
+		}
+		filled[w] = f
 	}
-	o.densify(sig, filled)
-	return dst
-}
-
-// densify fills each empty bin i with the value of the first non-empty
-// bin along i's probe sequence, which depends only on i and the seed, so
-// two sets borrow alike exactly where their bins are alike. filled marks
-// the non-empty bins: only those are borrowed from, never bins filled by
-// this loop.
-func (o *OPH) densify(sig []uint32, filled []uint64) {
-	full := 0
-	for _, f := range filled {
-		full += bits.OnesCount64(f)
-	}
-	if full == 0 || full == len(sig) {
-		return
-	}
+	sparse := 2*(k-empty) < k // fewer than half the bins full
 	// Visit the empty bins through the bitmap, 64 bins a word.
 	for w, f := range filled {
 		e := ^f
@@ -162,9 +181,9 @@ func (o *OPH) densify(sig []uint32, filled []uint64) {
 	empty:
 		for ; e != 0; e &= e - 1 {
 			i := 64*w + bits.TrailingZeros64(e)
-			if o.probes != nil {
-				// Eight steps at a time, without a branch a step: a
-				// sparse set's bins take many steps to find a full one.
+			if o.probes != nil && sparse {
+				// Eight steps at a time, without a branch a step: in a
+				// sparse signature a bin takes many to find a full one.
 				p := o.probes[i*probeSteps : (i+1)*probeSteps]
 				for len(p) >= 8 {
 					var hit uint
@@ -176,6 +195,15 @@ func (o *OPH) densify(sig []uint32, filled []uint64) {
 						continue empty
 					}
 					p = p[8:]
+				}
+			} else if o.probes != nil {
+				// A step at a time: with half the bins full or more, a
+				// bin finds one within two steps on average.
+				for _, j := range o.probes[i*probeSteps : (i+1)*probeSteps] {
+					if filled[j/64]&(1<<(j%64)) != 0 {
+						sig[i] = sig[j]
+						continue empty
+					}
 				}
 			}
 			// Past the kept steps, or none kept: the sequence is

@@ -121,13 +121,13 @@ func TestOPHStable(t *testing.T) {
 
 // TestDensifyMatchesDefinition checks densification against its
 // definition, each empty bin following its probe sequence from the start,
-// on sets from empty to larger than the signature.
+// on sets from empty to three times the signature's size.
 func TestDensifyMatchesDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, k := range []int{1, 8, 100, 128, 1000} {
 		o := NewOPH(k, rng.Uint64())
 		for trial := 0; trial < 200; trial++ {
-			set := make([]uint64, rng.IntN(2*k))
+			set := make([]uint64, rng.IntN(3*k)) // both of Sign's loops
 			for i := range set {
 				set[i] = rng.Uint64()
 			}
