@@ -21,6 +21,7 @@ package corpus
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -241,33 +242,53 @@ func (r *Reader) walkDir(ctx context.Context, dir, rel string, seen map[string]b
 // index in docs. A document no longer found there is an error naming it.
 // Reload reports no warnings: the files were read before.
 func (r *Reader) Reload(ctx context.Context, docs []Doc, fn func(k int, d Doc) error) error {
+	// Each file's wanted places, sorted: the reader meets them in that
+	// order, so a cursor tells a wanted line from another without a
+	// hash lookup a line (a million of them in a large corpus).
 	type place struct{ line, elem int }
-	byPath := map[string]map[place][]int{}
+	type wanted struct {
+		p place
+		k int
+	}
+	byPath := map[string][]wanted{}
 	var paths []string
 	for k, d := range docs {
-		m := byPath[d.Path]
-		if m == nil {
-			m = map[place][]int{}
-			byPath[d.Path] = m
+		if _, ok := byPath[d.Path]; !ok {
 			paths = append(paths, d.Path)
 		}
-		p := place{d.Line, d.Elem}
-		m[p] = append(m[p], k)
+		byPath[d.Path] = append(byPath[d.Path], wanted{place{d.Line, d.Elem}, k})
 	}
+	less := func(a, b place) bool { return a.line < b.line || a.line == b.line && a.elem < b.elem }
 	for _, path := range paths {
-		want := byPath[path]
+		ws := byPath[path]
+		slices.SortStableFunc(ws, func(a, b wanted) int {
+			return cmp.Or(cmp.Compare(a.p.line, b.p.line), cmp.Compare(a.p.elem, b.p.elem))
+		})
+		places := 0 // distinct places wanted
+		for i := range ws {
+			if i == 0 || ws[i].p != ws[i-1].p {
+				places++
+			}
+		}
+		cur := 0
+		seek := func(p place) bool {
+			for cur < len(ws) && less(ws[cur].p, p) {
+				cur++
+			}
+			return cur < len(ws) && ws[cur].p == p
+		}
 		rr := *r
 		rr.Warn = nil
-		rr.want = func(line, elem int) bool { _, ok := want[place{line, elem}]; return ok }
+		rr.want = func(line, elem int) bool { return seek(place{line, elem}) }
 		found := 0
 		err := rr.readFile(ctx, path, "", func(d Doc) error {
-			ks, ok := want[place{d.Line, d.Elem}]
-			if !ok {
+			p := place{d.Line, d.Elem}
+			if !seek(p) {
 				return nil
 			}
 			found++
-			for _, k := range ks {
-				if err := fn(k, d); err != nil {
+			for i := cur; i < len(ws) && ws[i].p == p; i++ {
+				if err := fn(ws[i].k, d); err != nil {
 					return err
 				}
 			}
@@ -276,8 +297,8 @@ func (r *Reader) Reload(ctx context.Context, docs []Doc, fn func(k int, d Doc) e
 		if err != nil {
 			return err
 		}
-		if found != len(want) {
-			return &Error{Path: path, Err: fmt.Errorf("%d documents read before are no longer there: was the file changed during the run?", len(want)-found)}
+		if found != places {
+			return &Error{Path: path, Err: fmt.Errorf("%d documents read before are no longer there: was the file changed during the run?", places-found)}
 		}
 	}
 	return nil

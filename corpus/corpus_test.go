@@ -346,6 +346,22 @@ func TestReload(t *testing.T) {
 			t.Errorf("%s: reloaded %q, read %q", d.ID, got[k], texts[d.ID])
 		}
 	}
+	// All of them, in reverse order, each twice.
+	var every []Doc
+	for i := len(all) - 1; i >= 0; i-- {
+		every = append(every, all[i], all[i])
+	}
+	n := 0
+	err = (&Reader{}).Reload(context.Background(), every, func(k int, d Doc) error {
+		n++
+		if d.Text != texts[every[k].ID] {
+			t.Errorf("request %d (%s): got %q, want %q", k, every[k].ID, d.Text, texts[every[k].ID])
+		}
+		return nil
+	})
+	if err != nil || n != len(every) {
+		t.Fatalf("reloading all: %d of %d, %v", n, len(every), err)
+	}
 	// A document gone from its file is an error naming the file.
 	var g Doc
 	for _, d := range all {
