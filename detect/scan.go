@@ -194,8 +194,7 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 		return func(k uint64) bool { return c.sketch.count(k) >= cutoff }, -1, nil
 	}
 	// The parts of the split are sorted and counted on workers
-	// goroutines, each with buffers it reuses from part to part (fresh
-	// memory costs a page fault a page).
+	// goroutines, each with buffers it reuses from part to part.
 	var stocks [1 << splitBits]map[uint32]bool
 	var twice [1 << splitBits][]uint32
 	var wg sync.WaitGroup

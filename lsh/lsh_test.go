@@ -216,22 +216,16 @@ func BenchmarkSortKeys(b *testing.B) {
 			keys[i] = rng.Uint64()
 		}
 		work, scratch := make([]uint64, n), make([]uint64, n)
-		b.Run(fmt.Sprintf("uint64/n=%d", n), func(b *testing.B) {
-			b.SetBytes(int64(n) * 8)
-			b.ReportAllocs()
-			for b.Loop() {
-				copy(work, keys)
-				SortKeys(work, scratch)
-			}
-		})
-		b.Run(fmt.Sprintf("high28/n=%d", n), func(b *testing.B) {
-			b.SetBytes(int64(n) * 8)
-			b.ReportAllocs()
-			for b.Loop() {
-				copy(work, keys)
-				SortHigh(work, scratch, 28)
-			}
-		})
+		for _, low := range []uint{0, 28} { // whole keys; above document numbers
+			b.Run(fmt.Sprintf("uint64-from-bit-%d/n=%d", low, n), func(b *testing.B) {
+				b.SetBytes(int64(n) * 8)
+				b.ReportAllocs()
+				for b.Loop() {
+					copy(work, keys)
+					SortHigh(work, scratch, low)
+				}
+			})
+		}
 		keys32 := make([]uint32, n)
 		for i := range keys32 {
 			keys32[i] = rng.Uint32()

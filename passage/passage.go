@@ -22,7 +22,7 @@ import (
 )
 
 // Seq is a text's shingle sequence prepared for comparison. Create one with
-// NewSeq; a Seq is immutable and safe for concurrent use.
+// NewSeq or NewSharedSeq; a Seq is immutable and safe for concurrent use.
 type Seq struct {
 	hs       []uint64 // the hashes that may match, in text order
 	pos      []int32  // their positions in the text; nil: hs is the text
