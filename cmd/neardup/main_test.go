@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -284,5 +285,33 @@ func TestRereadingSource(t *testing.T) {
 	held, reread := run(keepBytes), run(0)
 	if len(held.Pairs) != 1 || !reflect.DeepEqual(held.Pairs, reread.Pairs) {
 		t.Errorf("pairs differ:\n%+v\n%+v", held.Pairs, reread.Pairs)
+	}
+}
+
+// TestIDSet checks the set of ids against a map of the strings, with the
+// real hash and with one that makes most ids collide.
+func TestIDSet(t *testing.T) {
+	for _, weak := range []bool{false, true} {
+		s := newIDSet()
+		if weak {
+			s.hash = func(id string) uint64 { return uint64(len(id) % 3) }
+		}
+		want := map[string]int{}
+		n := 0
+		for k := range 3000 {
+			id := fmt.Sprintf("doc-%d", (k*7919)%1200) // each id comes back
+			i, seen := s.add(id, n)
+			w, ok := want[id]
+			if seen != ok || ok && i != w {
+				t.Fatalf("weak=%v: add(%q) = %d, %v; want %d, %v", weak, id, i, seen, w, ok)
+			}
+			if !ok {
+				want[id] = n
+				n++
+			}
+		}
+		if n != 1200 {
+			t.Fatalf("weak=%v: %d distinct ids, want 1200", weak, n)
+		}
 	}
 }

