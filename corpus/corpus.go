@@ -239,7 +239,8 @@ func (r *Reader) walkDir(ctx context.Context, dir, rel string, seen map[string]b
 // Reload reads again the documents at the places that docs name (Path,
 // Line and Elem, as Walk gave them), reading each file once and decoding
 // only the documents asked for, and calls fn with each document and its
-// index in docs. A document no longer found there is an error naming it.
+// index in docs. A document no longer found there is an error naming its
+// file.
 // Reload reports no warnings: the files were read before.
 func (r *Reader) Reload(ctx context.Context, docs []Doc, fn func(k int, d Doc) error) error {
 	// Each file's wanted places, sorted: the reader meets them in that

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -354,17 +352,6 @@ func BenchmarkRunSeeds(b *testing.B) {
 	for b.Loop() {
 		mustRun(b, docs, Defaults())
 	}
-}
-
-// sharedCorpus returns the path of a corpus in ../shared, skipping the
-// test where it is absent.
-func sharedCorpus(t *testing.T, parts ...string) string {
-	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "shared", "corpora"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s not present: %v", p, err)
-	}
-	return p
 }
 
 // TestDistinctKeys checks the keys a document's shingles are counted

@@ -341,7 +341,7 @@ type scan struct {
 	byPos    []int // place → number
 	stockKey func(uint64) bool
 	shared   *filter      // keys of two documents or more, if counted exactly
-	texts    []string     // by place: texts of the documents of candidates
+	texts    []string     // by place: texts of the documents of reported pairs
 	sides    []side       // by place: what verification needs of a document
 	kept     atomic.Int64 // hashes kept by the first reading
 }

@@ -423,6 +423,3 @@ func eachCell(b []byte, n int, fn func(c int, d int64)) error {
 	}
 	return nil
 }
-
-// le64 encodes a key for stores that keep bytes.
-func le64(k uint64) []byte { return binary.BigEndian.AppendUint64(nil, k) }
