@@ -122,6 +122,8 @@ type Reader struct {
 	// want, when set, says which documents of a file to decode, by line
 	// (JSON Lines) or array element (JSON): Reload uses it.
 	want func(line, elem int) bool
+	// scratch is where the JSON decoder decodes texts.
+	scratch []byte
 }
 
 func (r *Reader) warn(err error) {
@@ -509,7 +511,9 @@ func (r *Reader) decode(name string, line int, data []byte) (Doc, error) {
 	if textField == "" {
 		textField = "text"
 	}
-	if f, ok := scanFlat(data, idField, textField); ok {
+	f, scratch, ok := scanFlat(data, idField, textField, r.scratch)
+	r.scratch = scratch
+	if ok {
 		return decodeFlat(name, line, &f, idField, textField)
 	}
 	return r.decodeGeneral(name, line, data, idField, textField)
@@ -559,7 +563,10 @@ func decodeFlat(name string, line int, f *fields, idField, textField string) (Do
 	if !f.hasText {
 		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("no %q field (choose the text field with --text-field)", textField)}
 	}
-	text, ok := unquote(f.text)
+	text, ok := f.textValue, f.textDecoded
+	if !ok {
+		text, ok = unquote(f.text)
+	}
 	if !ok {
 		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: not a string", textField)}
 	}

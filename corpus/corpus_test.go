@@ -388,7 +388,7 @@ func FuzzFastDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := &Reader{}
-		fast, fok := scanFlat(data, "id", "text")
+		fast, _, fok := scanFlat(data, "id", "text", nil)
 		if !fok {
 			return
 		}
@@ -412,7 +412,7 @@ func TestFastDecodeMatchesGeneral(t *testing.T) {
 		`{"text": "dup", "text": "last wins"}`,
 		` { "text" : "spaces" , "id" : "s" } `,
 	} {
-		f, ok := scanFlat([]byte(in), "id", "text")
+		f, _, ok := scanFlat([]byte(in), "id", "text", nil)
 		if !ok {
 			t.Fatalf("%s: fast path not taken", in)
 		}
@@ -454,6 +454,32 @@ func TestLinesLongerThanTheBuffer(t *testing.T) {
 		}
 		if got["long"] != long || got["long2"] != long+"end" || len(warns) != 0 {
 			t.Errorf("limit %d: long lines of %d and %d bytes, warnings %v", limit, len(got["long"]), len(got["long2"]), warns)
+		}
+	}
+}
+
+// TestDecodeStringMatchesSkipAndUnescape holds the one-pass string decoder
+// to the two passes it replaces for texts (skipString, then unquote), on
+// strings with every escape at every offset from the eight-byte blocks,
+// and to their verdict on malformed ones.
+func TestDecodeStringMatchesSkipAndUnescape(t *testing.T) {
+	pieces := []string{`\n`, `\"`, `\\`, `\/`, `\b`, `\f`, `\r`, `\t`, `\u00e9`, `\u4e2d`, `\ud83d\ude00`, `\ud800`, `\udc00x`, `\ud800\u0041`, "é", "\x01", `\x`, `\u12`, `\`}
+	for _, p := range pieces {
+		for pre := 0; pre < 17; pre++ {
+			for post := 0; post < 10; post++ {
+				for _, tail := range []string{`"`, `", "id": "x"}`, ``} {
+					data := []byte(`"` + strings.Repeat("a", pre) + p + strings.Repeat("b", post) + tail)
+					end, ok := skipString(data, 0)
+					var want string
+					if ok {
+						want, ok = unquote(data[:end])
+					}
+					got, gend, gok := decodeString([]byte("old"), data, 0)
+					if gok != ok || ok && (string(got) != "old"+want || gend != end) {
+						t.Fatalf("%q: decodeString = %q, %d, %v; want %q, %d, %v", data, got, gend, gok, "old"+want, end, ok)
+					}
+				}
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 
 	"github.com/urfave/cli/v2"
@@ -92,6 +93,7 @@ func profile(c *cli.Context) (func(), error) {
 		pprof.StopCPUProfile()
 		f.Close()
 		if h, err := os.Create(p + ".heap"); err == nil {
+			runtime.GC() // the profile is as of the last collection
 			pprof.Lookup("allocs").WriteTo(h, 0)
 			h.Close()
 		}
