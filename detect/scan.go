@@ -898,8 +898,21 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		if at[p] == at[p+1] {
 			return
 		}
+		// Word shingles need the tokens up to the last that a passage
+		// touches, and no more.
+		need := -1
+		if s.o.Shingle.Unit == shingle.WordUnit {
+			for _, r := range refs[at[p]:at[p+1]] {
+				ps := &pairs[r.pair].Passages[r.passage]
+				if r.b { // only this document's side: others convert theirs
+					need = max(need, ps.B.End+s.o.Shingle.K)
+				} else {
+					need = max(need, ps.A.End+s.o.Shingle.K)
+				}
+			}
+		}
 		t := &reuse[w]
-		t.Tokenize(s.texts[p])
+		t.TokenizePrefix(s.texts[p], need)
 		for _, r := range refs[at[p]:at[p+1]] {
 			ps := &pairs[r.pair].Passages[r.passage]
 			if r.b {

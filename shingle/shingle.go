@@ -17,6 +17,7 @@ package shingle
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"slices"
 	"unicode"
@@ -64,7 +65,16 @@ func (t *Text) Len() int { return len(t.Tokens) }
 // Tokenize replaces t's contents with the tokens of text. Offsets are
 // limited to 2 GiB; callers keep documents far below that. Invalid UTF-8
 // bytes separate tokens like punctuation does.
-func (t *Text) Tokenize(text string) {
+func (t *Text) Tokenize(text string) { t.TokenizePrefix(text, -1) }
+
+// TokenizePrefix is Tokenize that may stop reading text once t holds n
+// tokens, for a caller that needs no more: t.Tokens then starts with the
+// first n tokens that Tokenize finds, and may hold some after them, with
+// Norm their normalised text. A negative n reads the whole text.
+func (t *Text) TokenizePrefix(text string, n int) {
+	if n < 0 {
+		n = math.MaxInt
+	}
 	if !t.init {
 		t.fold = cases.Fold()
 		t.init = true
@@ -73,7 +83,7 @@ func (t *Text) Tokenize(text string) {
 	t.Tokens = t.Tokens[:0]
 	t.runes = t.runes[:0]
 	i := 0
-	for i < len(text) {
+	for i < len(text) && len(t.Tokens) < n {
 		if len(text)-i >= blockRead && text[i] < utf8.RuneSelf {
 			if j := t.asciiBlock(text, i); j > i {
 				i = j

@@ -3,6 +3,7 @@ package shingle
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -243,6 +244,16 @@ func FuzzTokenize(f *testing.F) {
 		checkOffsets(t, &txt, in)
 		if got, want := fmt.Sprintf("%q %v", tokens(&txt), txt.Tokens), reference(in); got != want {
 			t.Fatalf("Tokenize(%q) = %s, want %s", in, got, want)
+		}
+		var pre Text
+		for n := 0; n <= len(txt.Tokens); n++ {
+			pre.TokenizePrefix(in, n)
+			if len(pre.Tokens) < n || !slices.Equal(pre.Tokens[:n], txt.Tokens[:n]) {
+				t.Fatalf("TokenizePrefix(%q, %d) = %v, want a prefix of %v", in, n, pre.Tokens, txt.Tokens)
+			}
+			if m := len(pre.Tokens); m > 0 && string(pre.Norm) != string(txt.Norm[:pre.Tokens[m-1].NormEnd]) {
+				t.Fatalf("TokenizePrefix(%q, %d): Norm %q, want %q", in, n, pre.Norm, txt.Norm[:pre.Tokens[m-1].NormEnd])
+			}
 		}
 		for _, c := range []Config{{WordUnit, 1}, {WordUnit, 3}, {CharUnit, 2}} {
 			hs := c.Shingles(nil, &txt)
