@@ -216,11 +216,22 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 		}()
 	}
 	wg.Wait()
-	for _, m := range stocks {
+	var stockRests [1 << splitBits][]uint32
+	for p, m := range stocks {
 		n += len(m)
+		for r := range m {
+			stockRests[p] = append(stockRests[p], r)
+		}
 	}
 	shared = newFilter(twice)
+	// Most keys asked about are not stock: a filter of the stock keys,
+	// small enough to stay in cache, answers for them before a map is
+	// looked up.
+	maybe := newFilter(stockRests)
 	return func(k uint64) bool {
+		if maybe.bit(k) == 0 {
+			return false
+		}
 		p, r := splitKey(k)
 		return stocks[p][r]
 	}, n, shared
