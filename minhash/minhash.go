@@ -52,7 +52,22 @@ type OPH struct {
 	// probes holds the first probeSteps bins of each bin's probe
 	// sequence, bin i's at [i*probeSteps:], when k fits in 16 bits.
 	probes []uint16
+	// steps, when k ≤ tableBins, answers for all bins at once which
+	// ones step t of their probe sequences finds filled: entry
+	// (t*16+b)*256+v is the bitmap of the bins whose step t visits one of
+	// bins 8b … 8b+7 marked in v.
+	steps [][2]uint64
 }
+
+// tableSteps is the number of probe steps that an OPH of at most
+// tableBins bins takes for all its empty bins at once, a step in 16 table
+// lookups (a table of 64 KiB a step); bins still empty after them follow
+// their sequences one by one.
+const (
+	tableSteps   = 4
+	tableBins    = 128
+	minTableBins = 16 // the fewest empty bins a table step is taken for
+)
 
 // probeSteps is the number of steps of each probe sequence that an OPH
 // keeps: densification looks them up instead of computing them, and
@@ -74,6 +89,20 @@ func NewOPH(k int, seed uint64) *OPH {
 				var j uint64
 				x, j = o.probe(x)
 				o.probes[i*probeSteps+t] = uint16(j)
+			}
+		}
+	}
+	if k <= tableBins {
+		o.steps = make([][2]uint64, tableSteps*16*256)
+		for t := range tableSteps {
+			for i := range k {
+				j := int(o.probes[i*probeSteps+t])
+				row := o.steps[(t*16+j/8)*256:][:256]
+				for v := range row {
+					if v>>(j%8)&1 != 0 {
+						row[v][i/64] |= 1 << (i % 64)
+					}
+				}
 			}
 		}
 	}
@@ -171,6 +200,10 @@ func (o *OPH) densify(sig []uint32) {
 		}
 		filled[w] = f
 	}
+	if o.steps != nil {
+		o.densifySmall(sig, filled)
+		return
+	}
 	sparse := 2*(k-empty) < k // fewer than half the bins full
 	// Visit the empty bins through the bitmap, 64 bins a word.
 	for w, f := range filled {
@@ -178,45 +211,97 @@ func (o *OPH) densify(sig []uint32) {
 		if rest := len(sig) - 64*w; rest < 64 {
 			e &= 1<<rest - 1
 		}
-	empty:
 		for ; e != 0; e &= e - 1 {
 			i := 64*w + bits.TrailingZeros64(e)
-			if o.probes != nil && sparse {
-				// Eight steps at a time, without a branch a step: in a
-				// sparse signature a bin takes many to find a full one.
-				p := o.probes[i*probeSteps : (i+1)*probeSteps]
-				for len(p) >= 8 {
-					var hit uint
-					for t, j := range p[:8] {
-						hit |= uint(filled[j/64]>>(j%64)&1) << t
-					}
-					if hit != 0 {
-						sig[i] = sig[p[bits.TrailingZeros(hit)]]
-						continue empty
-					}
-					p = p[8:]
-				}
-			} else if o.probes != nil {
-				// A step at a time: with half the bins full or more, a
-				// bin finds one within two steps on average.
-				for _, j := range o.probes[i*probeSteps : (i+1)*probeSteps] {
-					if filled[j/64]&(1<<(j%64)) != 0 {
-						sig[i] = sig[j]
-						continue empty
-					}
-				}
+			if sparse {
+				o.follow(sig, filled, i, 0, 8)
+			} else {
+				o.follow(sig, filled, i, 0, 1)
 			}
-			// Past the kept steps, or none kept: the sequence is
-			// computed, from its start.
-			x := o.probeStart(i)
-			var j uint64
-			for t := 0; ; t++ {
-				x, j = o.probe(x)
-				if t >= len(o.probes)/o.k && filled[j/64]&(1<<(j%64)) != 0 {
-					sig[i] = sig[j]
-					break
-				}
+		}
+	}
+}
+
+// densifySmall is densify for at most tableBins bins, filled marking the
+// bins that elements filled: the first tableSteps steps are taken for
+// all empty bins at once through the tables, in order, so each bin still
+// stops at the first filled bin of its sequence.
+func (o *OPH) densifySmall(sig []uint32, filled []uint64) {
+	var f, e [2]uint64
+	copy(f[:], filled)
+	for w := range filled {
+		e[w] = ^f[w]
+		if rest := len(sig) - 64*w; rest < 64 {
+			e[w] &= 1<<rest - 1
+		}
+	}
+	nb := (len(sig) + 7) / 8
+	t := 0
+	// A step through the tables costs about as much as following a few
+	// bins one by one: it is taken while many bins are empty.
+	for ; t < tableSteps && bits.OnesCount64(e[0])+bits.OnesCount64(e[1]) >= minTableBins; t++ {
+		tab := o.steps[t*16*256 : (t+1)*16*256]
+		var h [2]uint64
+		for b := range nb {
+			m := &tab[b*256+int(f[b/8]>>(8*(b%8))&0xff)]
+			h[0] |= m[0]
+			h[1] |= m[1]
+		}
+		for w := range 2 {
+			for r := e[w] & h[w]; r != 0; r &= r - 1 {
+				i := 64*w + bits.TrailingZeros64(r)
+				sig[i] = sig[o.probes[i*probeSteps+t]]
 			}
+			e[w] &^= h[w]
+		}
+	}
+	width := 1
+	if 2*(bits.OnesCount64(f[0])+bits.OnesCount64(f[1])) < len(sig) {
+		width = 8 // fewer than half the bins full
+	}
+	for w := range 2 {
+		for ; e[w] != 0; e[w] &= e[w] - 1 {
+			o.follow(sig, filled, 64*w+bits.TrailingZeros64(e[w]), t, width)
+		}
+	}
+}
+
+// follow fills empty bin i from the first filled bin (marked in filled)
+// of its probe sequence from step t0 on, taking the kept steps width at a
+// time: eight without a branch a step where bins take many steps to find
+// a filled one, one where they take few.
+func (o *OPH) follow(sig []uint32, filled []uint64, i, t0, width int) {
+	if o.probes != nil {
+		p := o.probes[i*probeSteps+t0 : (i+1)*probeSteps]
+		if width == 8 {
+			for len(p) >= 8 {
+				var hit uint
+				for t, j := range p[:8] {
+					hit |= uint(filled[j/64]>>(j%64)&1) << t
+				}
+				if hit != 0 {
+					sig[i] = sig[p[bits.TrailingZeros(hit)]]
+					return
+				}
+				p = p[8:]
+			}
+		}
+		for _, j := range p {
+			if filled[j/64]&(1<<(j%64)) != 0 {
+				sig[i] = sig[j]
+				return
+			}
+		}
+	}
+	// Past the kept steps, or none kept: the sequence is computed, from
+	// its start.
+	x := o.probeStart(i)
+	var j uint64
+	for t := 0; ; t++ {
+		x, j = o.probe(x)
+		if t >= len(o.probes)/o.k && filled[j/64]&(1<<(j%64)) != 0 {
+			sig[i] = sig[j]
+			return
 		}
 	}
 }
