@@ -237,14 +237,15 @@ func winnowNaive(hashes []uint64, w int, seed uint64) []uint64 {
 
 func TestWinnow(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
-	for _, n := range []int{0, 1, 3, 10, 100, 1000} {
-		for _, w := range []int{1, 4, 16} {
+	var wn Winnower
+	for _, n := range []int{0, 1, 3, 5, 6, 7, 10, 11, 12, 13, 100, 1000} {
+		for _, w := range []int{1, 2, 3, 4, 6, 16} {
 			h := make([]uint64, n)
 			for i := range h {
 				h[i] = rng.Uint64() % 50 // repeats, to exercise ties
 			}
-			got := Winnow(nil, h, w, 9)
-			if want := winnowNaive(h, w, 9); !slices.Equal(got, want) {
+			got := wn.Winnow([]uint64{42}, h, w, 9) // reused, appended to
+			if want := append([]uint64{42}, winnowNaive(h, w, 9)...); !slices.Equal(got, want) {
 				t.Fatalf("n=%d w=%d: Winnow %v, brute force %v", n, w, got, want)
 			}
 		}

@@ -1,6 +1,9 @@
 package minhash
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // Winnow appends to dst the fingerprints of a sequence of hashes by
 // winnowing (Schleimer, Wilkerson & Aiken, "Winnowing: Local Algorithms
@@ -23,44 +26,67 @@ func Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 // Winnower winnows, reusing its memory. The zero value is ready to use;
 // a Winnower is not safe for concurrent use.
 type Winnower struct {
-	v []uint64 // the mixed values of the sequence
+	v      []uint64 // the mixed values of the sequence
+	pm, sm []int32  // prefix and suffix minima of blocks of w values
 }
 
 // Winnow is like the function Winnow.
+//
+// The minima of all windows are found without a branch a value (van Herk
+// 1992; Gil & Werman 1993): the sequence is cut into blocks of w values,
+// and each window, which covers the end of one block and the start of
+// the next, takes the lesser of the minimum of the one's end (a suffix
+// minimum) and of the other's start (a prefix minimum).
 func (wn *Winnower) Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 	if w < 1 {
 		panic("minhash: window must be positive")
 	}
-	if len(hashes) == 0 {
+	n := len(hashes)
+	if n == 0 {
 		return dst
 	}
-	v := slices.Grow(wn.v[:0], len(hashes))[:len(hashes)]
-	wn.v = v
-	for i, h := range hashes {
-		v[i] = mix(h ^ seed)
+	v := slices.Grow(wn.v[:0], n)[:n]
+	pm := slices.Grow(wn.pm[:0], n)[:n]
+	sm := slices.Grow(wn.sm[:0], n)[:n]
+	wn.v, wn.pm, wn.sm = v, pm, sm
+	if n < w { // one window
+		w = n
 	}
-	// The window's minimum is kept, and looked for again among the
-	// window's w values only when it leaves: for values in random order,
-	// about two comparisons a value.
-	at, last := -1, -1
-	for i := range v {
-		if at < 0 || at <= i-w {
-			at = max(0, i-w+1)
-			for k := at + 1; k <= i; k++ {
-				if v[k] <= v[at] {
-					at = k
-				}
+	for start := 0; start < n; start += w {
+		end := min(start+w, n)
+		// Ties go to the rightmost value, from either direction.
+		best, bv := start, uint64(math.MaxUint64)
+		for j, h := range hashes[start:end] {
+			x := mix(h ^ seed)
+			v[start+j] = x
+			if x <= bv {
+				best, bv = start+j, x
 			}
-		} else if v[i] <= v[at] {
-			at = i
+			pm[start+j] = int32(best)
 		}
-		if i >= w-1 && at != last {
-			last = at
-			dst = append(dst, hashes[at])
+		best, bv = end-1, v[end-1]
+		for j := end - 1; j >= start; j-- {
+			if x := v[j]; x < bv {
+				best, bv = j, x
+			}
+			sm[j] = int32(best)
 		}
 	}
-	if len(hashes) < w {
-		dst = append(dst, hashes[at])
+	// Each window's minimum is written, and kept when it is new.
+	m := len(dst)
+	dst = slices.Grow(dst, n-w+1)[:m+n-w+1]
+	last := int32(-1)
+	for s := 0; s+w <= n; s++ {
+		// A window that is a whole block has its minimum on both sides.
+		at := pm[s+w-1]
+		if a := sm[s]; v[a] < v[at] {
+			at = a
+		}
+		dst[m] = hashes[at]
+		if at != last {
+			m++
+		}
+		last = at
 	}
-	return dst
+	return dst[:m]
 }
