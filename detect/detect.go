@@ -53,7 +53,7 @@ type side struct {
 // is reported at minScore (so that the many pairs that are not cost no
 // allocation). Its passages hold shingle indexes, not yet byte ranges:
 // see addEvidence.
-func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool, minScore float64) Pair {
+func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool, minScore float64, slab *passageSlab) Pair {
 	var p Pair
 	sa, sb := &a.seq, &b.seq
 	if a.norm == b.norm && a.tokens > 0 {
@@ -93,12 +93,31 @@ func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool,
 		p.Kind = Candidate
 	}
 	if len(res.Passages) > 0 && reported(&p, minScore) {
-		p.Passages = make([]Passage, len(res.Passages))
+		p.Passages = slab.take(len(res.Passages))
 		for i, ps := range res.Passages {
 			p.Passages[i] = Passage{A: Span{ps.A0, ps.A1}, B: Span{ps.B0, ps.B1}}
 		}
 	}
 	return p
+}
+
+// passageSlab hands out Passages from large blocks, so that the pairs
+// of a scan keep theirs side by side, in about the order they are
+// reported, instead of in an allocation each. The nil slab allocates
+// each.
+type passageSlab struct{ free []Passage }
+
+// take returns n zero Passages.
+func (s *passageSlab) take(n int) []Passage {
+	if s == nil {
+		return make([]Passage, n)
+	}
+	if cap(s.free)-len(s.free) < n {
+		s.free = make([]Passage, 0, max(n, 1024))
+	}
+	l := len(s.free)
+	s.free = s.free[:l+n]
+	return s.free[l : l+n : l+n]
 }
 
 // coveredUnits counts the units (tokens or characters) covered by the

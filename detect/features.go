@@ -122,7 +122,7 @@ func Verify(o Options, fa, fb *Features, textA, textB string, stock func(uint64)
 	var m passage.Matcher
 	a := side{seq: *passage.NewSeq(fa.Hashes), norm: fa.Norm, tokens: fa.Tokens}
 	b := side{seq: *passage.NewSeq(fb.Hashes), norm: fb.Norm, tokens: fb.Tokens}
-	p := verify(&m, &a, &b, &o, stock, 0) // 0: passages whatever the score
+	p := verify(&m, &a, &b, &o, stock, 0, nil) // 0: passages whatever the score
 	var ta, tb shingle.Text
 	ta.Tokenize(textA)
 	tb.Tokenize(textB)

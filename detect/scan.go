@@ -835,13 +835,14 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	const chunk = 256
 	found := make([][]Pair, (len(cands)+chunk-1)/chunk)
 	matchers := make([]passage.Matcher, s.workers)
+	slabs := make([]passageSlab, s.workers)
 	scratch := make([][]Pair, s.workers)
 	minScore := s.o.minScore()
 	err = s.parallel(ctx, "verifying", len(found), func(w, ch int) {
 		kept := scratch[w][:0]
 		for c := ch * chunk; c < min(len(cands), (ch+1)*chunk); c++ {
 			p, q := int(cands[c]>>32), int(cands[c]&0xffffffff)
-			pr := verify(&matchers[w], &s.sides[p], &s.sides[q], &s.o, s.isStock, minScore)
+			pr := verify(&matchers[w], &s.sides[p], &s.sides[q], &s.o, s.isStock, minScore, &slabs[w])
 			if reported(&pr, minScore) {
 				pr.I, pr.J = p, q
 				pr.A, pr.B = s.docs[s.byPos[p]].doc.ID, s.docs[s.byPos[q]].doc.ID
