@@ -28,7 +28,8 @@ func Clusters(docs []Document, pairs []Pair) []Cluster {
 	}
 	linked := make([]bool, len(docs))
 	contained := make([]float64, len(docs))
-	for _, p := range pairs {
+	for k := range pairs {
+		p := &pairs[k]
 		if p.Kind == Candidate {
 			continue
 		}

@@ -547,6 +547,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 	// the first of each group stands for it in the tables.
 	rep := make([]int, n) // representative of each document, -1 if none
 	group := map[int][]int{}
+	grouped := make([]bool, n) // has a group
 	first := make(map[[2]uint64]int, n)
 	for i := range s.docs {
 		rep[i] = -1
@@ -563,6 +564,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 		g, ok := group[r]
 		if !ok {
 			g = []int{r}
+			grouped[r] = true
 		}
 		for _, x := range g {
 			keys = append(keys, s.placePair(x, i))
@@ -674,8 +676,13 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 	repPairs, printPairs = nil, nil
 	keys = slices.Grow(keys, len(pairs))
 	for _, k := range pairs {
-		for _, x := range members(int(k >> 32)) {
-			for _, y := range members(int(k & 0xffffffff)) {
+		i, j := int(k>>32), int(k&0xffffffff)
+		if !grouped[i] && !grouped[j] {
+			keys = append(keys, s.placePair(i, j)) // the common case
+			continue
+		}
+		for _, x := range members(i) {
+			for _, y := range members(j) {
 				keys = append(keys, s.placePair(x, y))
 			}
 		}
@@ -972,24 +979,38 @@ func sortByPlace(found [][]Pair) []Pair {
 		}
 		return cmp.Compare(x.ij, y.ij)
 	}
-	// Two halves are sorted at once, and merged as the pairs are moved.
+	// Two halves are sorted at once and merged; then the pairs are
+	// moved, each half of them by one goroutine.
 	a, b := keys[:len(keys)/2], keys[len(keys)/2:]
-	done := make(chan struct{})
+	sortedA := make(chan struct{})
 	go func() {
 		slices.SortFunc(a, order)
-		close(done)
+		close(sortedA)
 	}()
 	slices.SortFunc(b, order)
-	<-done
-	sorted := make([]Pair, 0, len(keys))
-	for len(a) > 0 || len(b) > 0 {
-		var x key
-		if len(b) == 0 || len(a) > 0 && order(a[0], b[0]) <= 0 {
-			x, a = a[0], a[1:]
+	<-sortedA
+	merged := make([]key, 0, len(keys))
+	for len(a) > 0 && len(b) > 0 {
+		if order(a[0], b[0]) <= 0 {
+			merged, a = append(merged, a[0]), a[1:]
 		} else {
-			x, b = b[0], b[1:]
+			merged, b = append(merged, b[0]), b[1:]
 		}
-		sorted = append(sorted, found[x.ch][x.at])
 	}
+	merged = append(append(merged, a...), b...)
+	sorted := make([]Pair, len(merged))
+	move := func(ks []key, dst []Pair) {
+		for i, x := range ks {
+			dst[i] = found[x.ch][x.at]
+		}
+	}
+	half := len(merged) / 2
+	moved := make(chan struct{})
+	go func() {
+		move(merged[:half], sorted[:half])
+		close(moved)
+	}()
+	move(merged[half:], sorted[half:])
+	<-moved
 	return sorted
 }
