@@ -50,13 +50,14 @@ func NewExtractor(o Options) (*Extractor, error) {
 	if err := o.Check(); err != nil {
 		return nil, err
 	}
-	return newExtractor(o, o.banding()), nil
+	return newExtractor(o, o.banding(), o.signer(o.Perms)), nil
 }
 
-// newExtractor returns an Extractor for o, checked, banded by bands (the
-// costly o.banding(), which a scan computes once for all its workers).
-func newExtractor(o Options, bands lsh.Params) *Extractor {
-	return &Extractor{o: o, signer: o.signer(o.Perms), bands: bands}
+// newExtractor returns an Extractor for o, checked, banded by bands and
+// signing with signer, which a scan makes once for all its workers: the
+// banding is costly to compute, and an OPH holds tables.
+func newExtractor(o Options, bands lsh.Params, signer minhash.Signer) *Extractor {
+	return &Extractor{o: o, signer: signer, bands: bands}
 }
 
 // Extract returns the features of text. The returned slices are new: the

@@ -376,8 +376,9 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	}
 	s.ws = make([]*worker, s.workers)
 	s.ex = make([]*Extractor, s.workers)
+	signer := s.o.signer(s.o.Perms) // safe for concurrent use
 	for w := range s.ws {
-		s.ex[w] = newExtractor(s.o, s.bands)
+		s.ex[w] = newExtractor(s.o, s.bands, signer)
 		s.ws[w] = &worker{ex: s.ex[w]}
 		wg.Add(1)
 		go func(wk *worker) {
