@@ -64,9 +64,10 @@ func Run(ctx context.Context, docs []corpus.Doc, o Options) (*Result, error) {
 // corpus holds at most 2^idBits documents. Random collisions of keyBits
 // bits only add candidates, which verification drops.
 const (
-	idBits  = 28
-	keyBits = 64 - idBits
-	parts   = 16 // tables are split by the top bits of the key
+	idBits   = 28
+	keyBits  = 64 - idBits
+	parts    = 1 << partBits // tables are split by the top bits of the key
+	partBits = 4
 )
 
 // RareGroup is the most documents a fingerprint may have for sharing it
@@ -81,7 +82,7 @@ const MaxDocs = 1<<idBits - 1
 func packKey(k uint64, i int) uint64 { return k&^(1<<idBits-1) | uint64(i) }
 func keyOf(e uint64) uint64          { return e &^ (1<<idBits - 1) }
 func idOf(e uint64) int              { return int(e & (1<<idBits - 1)) }
-func partOf(e uint64) int            { return int(e >> (64 - 4)) }
+func partOf(e uint64) int            { return int(e >> (64 - partBits)) }
 
 // exactLimit is the number of (document, distinct shingle) entries up to
 // which document frequencies are counted exactly; beyond, in a
@@ -204,9 +205,15 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 		go func() {
 			defer wg.Done()
 			var all, scratch []uint32
+			var ones singles
 			for p := int(next.Add(1) - 1); p < len(c.exact); p = int(next.Add(1) - 1) {
 				all = c.exact[p].appendTo(all[:0])
 				c.exact[p] = blocks[uint32]{}
+				// Keys of one document are not shared, nor stock unless
+				// one document makes stock.
+				if cutoff >= 2 {
+					all = ones.drop32(all)
+				}
 				if cap(scratch) < len(all) {
 					scratch = make([]uint32, len(all))
 				}
@@ -587,6 +594,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 	outs := make([]found, parts)
 	// Each worker reuses its buffers from table to table.
 	entryBufs, scratchBufs := make([][]uint64, s.workers), make([][]uint64, s.workers)
+	ones := make([]singles, s.workers)
 	err := s.parallel(ctx, "pairing", parts, func(w, part int) {
 		var repPairs, printPairs []uint64
 		var ids []int
@@ -600,10 +608,12 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 				entries = t.appendTo(entries)
 				*t = blocks[uint64]{}
 			}
+			entryBufs[w] = entries
+			// A key of one document pairs nothing.
+			entries = ones[w].drop(entries, partBits)
 			if cap(scratchBufs[w]) < len(entries) {
 				scratchBufs[w] = make([]uint64, len(entries))
 			}
-			entryBufs[w] = entries
 			// Grouped by key: the order of a key's documents does
 			// not matter.
 			lsh.SortHigh(entries, scratchBufs[w], idBits)

@@ -1,0 +1,82 @@
+package detect
+
+import "math/bits"
+
+// singles drops keys that occur once from lists that are about to be
+// sorted to find the keys that occur more than once: in a corpus most
+// filing keys and most shingles belong to one document, and sorting them
+// is most of the work. The zero value is ready to use; it reuses its
+// bitmaps from list to list.
+type singles struct {
+	once, twice []uint64
+}
+
+// drop removes from keys, in place, keys that occur once, and returns
+// the shortened list. Every key that occurs twice or more is kept, with
+// all its occurrences, and in the order of keys; a few that occur once
+// are kept too. A key is bits skip and up of an element (of its 64 bits,
+// the element in the lowest); they must be random.
+//
+// A first pass marks the bitmap indexes that the keys give once and
+// those they give again; a second keeps the elements at marked twice.
+// With 8 to 16 bits a key, about one in ten single keys shares its index
+// with another key and stays.
+func (s *singles) drop(keys []uint64, skip uint) []uint64 {
+	if len(keys) < 2 {
+		return keys[:0]
+	}
+	b := max(6, bits.Len(uint(8*len(keys)-1)))
+	words := 1 << b / 64
+	s.once, s.twice = grown(s.once, words), grown(s.twice, words)
+	once, twice := s.once, s.twice
+	shift := uint(64 - b)
+	for _, k := range keys {
+		i := k << skip >> shift
+		w, m := i/64, uint64(1)<<(i%64)
+		twice[w] |= once[w] & m
+		once[w] |= m
+	}
+	// Without a branch a key: each is written, and kept when marked.
+	n := 0
+	for _, k := range keys {
+		i := k << skip >> shift
+		keys[n] = k
+		n += int(twice[i/64] >> (i % 64) & 1)
+	}
+	return keys[:n]
+}
+
+// drop32 is drop for 32-bit keys, whole.
+func (s *singles) drop32(keys []uint32) []uint32 {
+	if len(keys) < 2 {
+		return keys[:0]
+	}
+	b := max(6, min(32, bits.Len(uint(8*len(keys)-1))))
+	words := 1 << b / 64
+	s.once, s.twice = grown(s.once, words), grown(s.twice, words)
+	once, twice := s.once, s.twice
+	shift := uint(32 - b)
+	for _, k := range keys {
+		i := k >> shift
+		w, m := i/64, uint64(1)<<(i%64)
+		twice[w] |= once[w] & m
+		once[w] |= m
+	}
+	n := 0
+	for _, k := range keys {
+		i := k >> shift
+		keys[n] = k
+		n += int(twice[i/64] >> (i % 64) & 1)
+	}
+	return keys[:n]
+}
+
+// grown returns s with length n, zeroed, reusing its memory.
+func grown(s []uint64, n int) []uint64 {
+	if cap(s) < n {
+		return make([]uint64, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
