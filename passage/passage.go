@@ -280,29 +280,33 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 	var res Result
 	// Look up b's shingles, in text order, counting each distinct shared
 	// hash once and its occurrences in b.
-	m.hits = m.hits[:0]
+	hits := m.hits[:0]
 	if len(m.keys) > 0 {
-		mask := len(m.keys) - 1
+		// The Matcher's fields in locals: stores to hits and slots
+		// would otherwise have them loaded again for every lookup.
+		keys, slots, empty, shift, stamp := m.keys, m.slots, m.empty, m.shift, m.stamp
+		mask := len(keys) - 1
 		for x, h := range b.hs {
-			if h == m.empty {
+			if h == empty {
 				continue
 			}
-			k := slotOf(h, m.shift)
-			for m.keys[k] != h && m.keys[k] != m.empty {
+			k := slotOf(h, shift) & mask
+			for keys[k] != h && keys[k] != empty {
 				k = (k + 1) & mask
 			}
-			if m.keys[k] != h {
+			if keys[k] != h {
 				continue
 			}
-			sl := &m.slots[k]
-			if sl.stamp != m.stamp {
-				sl.stamp, sl.other = m.stamp, 0
+			sl := &slots[k]
+			if sl.stamp != stamp {
+				sl.stamp, sl.other = stamp, 0
 				res.Shared++
 			}
 			sl.other++
-			m.hits = append(m.hits, hit{b.at(x), int32(k)})
+			hits = append(hits, hit{b.at(x), int32(k)})
 		}
 	}
+	m.hits = hits
 	m.findRuns(o, maxRep)
 	m.tile(a.Len(), b.Len())
 	res.Passages = m.join(o.Gap, o.MinWeight)
