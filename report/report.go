@@ -211,14 +211,14 @@ func CSV(w io.Writer, r Report) error {
 // writes it.
 func appendCSVRow(b []byte, p *detect.Pair) []byte {
 	words := 0
-	for _, ps := range p.Passages {
-		words += ps.Words
+	for i := range p.Passages {
+		words += p.Passages[i].Words
 	}
 	b = appendCSVField(b, p.A)
 	b = appendCSVField(append(b, ','), p.B)
 	b = appendCSVField(append(b, ','), p.Kind)
 	for _, f := range [...]float64{p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB} {
-		b = strconv.AppendFloat(append(b, ','), f, 'f', 4, 64)
+		b = appendFixed(append(b, ','), f, 4)
 	}
 	for _, n := range [...]int{p.Shared, len(p.Passages), words} {
 		b = strconv.AppendInt(append(b, ','), int64(n), 10)
@@ -366,18 +366,18 @@ func Text(w io.Writer, r Report) error {
 					line = append(line, ' ')
 				}
 				line = append(line, ' ')
-				line = strconv.AppendFloat(line, pr.Score, 'f', 3, 64)
+				line = appendFixed(line, pr.Score, 3)
 				line = append(append(append(append(line, "  "...), pr.A...), " ~ "...), pr.B...)
 				line = append(line, "\n    jaccard "...)
-				line = strconv.AppendFloat(line, pr.Jaccard, 'f', 3, 64)
+				line = appendFixed(line, pr.Jaccard, 3)
 				line = append(line, ", containment "...)
-				line = strconv.AppendFloat(line, pr.ContainmentA, 'f', 3, 64)
+				line = appendFixed(line, pr.ContainmentA, 3)
 				line = append(line, " / "...)
-				line = strconv.AppendFloat(line, pr.ContainmentB, 'f', 3, 64)
+				line = appendFixed(line, pr.ContainmentB, 3)
 				line = append(line, ", coverage "...)
-				line = strconv.AppendFloat(line, pr.CoverageA, 'f', 3, 64)
+				line = appendFixed(line, pr.CoverageA, 3)
 				line = append(line, " / "...)
-				line = strconv.AppendFloat(line, pr.CoverageB, 'f', 3, 64)
+				line = appendFixed(line, pr.CoverageB, 3)
 				line = append(append(append(append(line, ", "...), plural(len(pr.Passages), "passage")...), ", "...), plural(words, "word")...)
 				line = append(line, '\n')
 				for _, ps := range Longest(pr.Passages, 3) {
