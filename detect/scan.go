@@ -375,7 +375,10 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		d corpus.Doc
 		l *light // where the worker writes what it finds
 	}
-	jobs := make(chan job, 64*s.workers)
+	// Documents go to the workers in small batches: a channel operation
+	// each would cost the reading goroutine as much as decoding a short
+	// article.
+	jobs := make(chan []job, 4*s.workers)
 	var wg sync.WaitGroup
 	keepLimit := int64(s.o.KeepHashes)
 	if keepLimit == 0 {
@@ -390,18 +393,9 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		wg.Add(1)
 		go func(wk *worker) {
 			defer wg.Done()
-			for j := range jobs {
-				f := wk.ex.features(j.d.Text)
-				distinct := wk.file(j.i, &f)
-				if len(wk.df) > s.df.batch(s.workers) {
-					wk.scratch = s.df.add(wk.df, wk.scratch)
-					wk.df = wk.df[:0]
-				}
-				keep := s.kept.Add(int64(len(f.Hashes))) <= keepLimit
-				l := j.l
-				l.tokens, l.shingles, l.distinct, l.norm = f.Tokens, len(f.Hashes), distinct, f.Norm
-				if keep {
-					l.hashes = f.Hashes
+			for batch := range jobs {
+				for _, j := range batch {
+					wk.extract(s, j.i, j.d.Text, j.l, keepLimit)
 				}
 			}
 			wk.scratch = s.df.add(wk.df, wk.scratch)
@@ -413,6 +407,20 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	const chunk = 4096
 	var chunks [][]light
 	n := 0
+	var batch []job
+	bytes := 0
+	send := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		select {
+		case jobs <- batch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		batch, bytes = make([]job, 0, batchDocs), 0
+		return nil
+	}
 	err := src.Each(ctx, func(i int, d corpus.Doc) error {
 		if i != n {
 			return fmt.Errorf("source numbered document %q %d, expected %d", d.ID, i, n)
@@ -431,13 +439,15 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		if s.o.Progress != nil && i%1000 == 0 {
 			s.o.Progress("reading", i, 0)
 		}
-		select {
-		case jobs <- job{i, d, &(*c)[len(*c)-1]}:
-		case <-ctx.Done():
-			return ctx.Err()
+		batch = append(batch, job{i, d, &(*c)[len(*c)-1]})
+		if bytes += len(d.Text); len(batch) < batchDocs && bytes < batchBytes {
+			return nil
 		}
-		return nil
+		return send()
 	})
+	if err == nil {
+		err = send()
+	}
 	close(jobs)
 	wg.Wait()
 	s.docs = make([]light, 0, n)
@@ -448,6 +458,30 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		return err
 	}
 	return ctx.Err()
+}
+
+// batchDocs and batchBytes bound a batch of the first reading: as many
+// documents, or as much text, whichever comes first.
+const (
+	batchDocs  = 16
+	batchBytes = 64 << 10
+)
+
+// extract finds the features of document i, of text, files its keys
+// and writes what the scan keeps of it to l, its hashes within keepLimit
+// kept in all.
+func (wk *worker) extract(s *scan, i int, text string, l *light, keepLimit int64) {
+	f := wk.ex.features(text)
+	distinct := wk.file(i, &f)
+	if len(wk.df) > s.df.batch(s.workers) {
+		wk.scratch = s.df.add(wk.df, wk.scratch)
+		wk.df = wk.df[:0]
+	}
+	keep := s.kept.Add(int64(len(f.Hashes))) <= keepLimit
+	l.tokens, l.shingles, l.distinct, l.norm = f.Tokens, len(f.Hashes), distinct, f.Norm
+	if keep {
+		l.hashes = f.Hashes
+	}
 }
 
 // file records document i's keys and its distinct shingles, and returns
