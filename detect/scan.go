@@ -144,7 +144,6 @@ func joinKey(part int, rest uint32) uint64 {
 func (c *counter) add(keys, scratch []uint64) []uint64 {
 	c.mu.Lock()
 	if c.sketch == nil {
-		defer c.mu.Unlock()
 		for _, k := range keys {
 			p, r := splitKey(k)
 			c.exact[p].add(r)
@@ -154,18 +153,26 @@ func (c *counter) add(keys, scratch []uint64) []uint64 {
 			limit = exactLimit
 		}
 		if c.n += len(keys); c.n <= limit {
+			c.mu.Unlock()
 			return scratch
 		}
-		c.sketch = newSketch()
+		// Past the limit: the exact counts so far move to a sketch,
+		// which the other workers add to meanwhile (counts do not depend
+		// on their order), instead of waiting for the move.
+		sk := newSketch()
+		c.sketch = sk
 		c.sketched.Store(true)
+		exact := c.exact
+		c.exact = [1 << splitBits]blocks[uint32]{}
+		c.mu.Unlock()
 		var part []uint64
-		for p := range c.exact {
+		for p := range exact {
 			part = part[:0]
-			for _, r := range c.exact[p].appendTo(nil) {
+			for _, r := range exact[p].appendTo(nil) {
 				part = append(part, joinKey(p, r))
 			}
-			scratch = c.sketch.addAll(part, scratch)
-			c.exact[p] = blocks[uint32]{}
+			scratch = sk.addAll(part, scratch)
+			exact[p] = blocks[uint32]{}
 		}
 		return scratch
 	}
