@@ -20,10 +20,15 @@ type singles struct {
 // A first pass marks the bitmap indexes that the keys give once and
 // those they give again; a second keeps the elements at marked twice.
 // With 8 to 16 bits a key, about one in ten single keys shares its index
-// with another key and stays.
+// with another key and stays. Past maxSinglesKeys keys, whose bitmaps
+// would not stay in cache, the passes cost more than the sort they save:
+// the keys are returned whole.
 func (s *singles) drop(keys []uint64, skip uint) []uint64 {
 	if len(keys) < 2 {
 		return keys[:0]
+	}
+	if len(keys) > maxSinglesKeys {
+		return keys
 	}
 	b := max(6, bits.Len(uint(8*len(keys)-1)))
 	words := 1 << b / 64
@@ -51,6 +56,9 @@ func (s *singles) drop32(keys []uint32) []uint32 {
 	if len(keys) < 2 {
 		return keys[:0]
 	}
+	if len(keys) > maxSinglesKeys {
+		return keys
+	}
 	b := max(6, min(32, bits.Len(uint(8*len(keys)-1))))
 	words := 1 << b / 64
 	s.once, s.twice = grown(s.once, words), grown(s.twice, words)
@@ -70,6 +78,12 @@ func (s *singles) drop32(keys []uint32) []uint32 {
 	}
 	return keys[:n]
 }
+
+// maxSinglesKeys is the longest list drop shortens: its two bitmaps
+// then take 512 KiB each. (A benchmark of random keys, 85% single: drop
+// and sort took 0.80 the time of the sort alone at 170,000 keys and 0.80
+// at 524,288, but 1.15 at 700,000 and 1.46 at 7.3 million.)
+const maxSinglesKeys = 1 << 19
 
 // grown returns s with length n, zeroed, reusing its memory.
 func grown(s []uint64, n int) []uint64 {

@@ -11,7 +11,7 @@ import (
 func TestSinglesDrop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
 	var s singles
-	for _, n := range []int{0, 1, 2, 3, 100, 5000, 100000} {
+	for _, n := range []int{0, 1, 2, 3, 100, 5000, 100000, maxSinglesKeys + 1} {
 		for _, skip := range []uint{0, 4} {
 			// Distinct random keys, some of them repeated, with the low
 			// bits (below skip, and the element's own bits) varying.
@@ -49,7 +49,9 @@ func TestSinglesDrop(t *testing.T) {
 			if !slices.Equal(repeated, want) {
 				t.Fatalf("n=%d skip=%d: repeated keys kept %d, want %d in order", n, skip, len(repeated), len(want))
 			}
-			if kept := len(got) - len(repeated); singles > 1000 && kept > singles/4 {
+			if kept := len(got) - len(repeated); n > maxSinglesKeys && kept != singles {
+				t.Errorf("n=%d skip=%d: %d of %d single keys kept, want the list whole", n, skip, kept, singles)
+			} else if n <= maxSinglesKeys && singles > 1000 && kept > singles/4 {
 				t.Errorf("n=%d skip=%d: %d of %d single keys kept", n, skip, kept, singles)
 			}
 		}
