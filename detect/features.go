@@ -64,6 +64,7 @@ func newExtractor(o Options, bands lsh.Params, signer minhash.Signer) *Extractor
 // caller owns them.
 func (e *Extractor) Extract(text string) Features {
 	f := e.features(text)
+	f.Prints = e.distinct(f.Prints)
 	f.Bands = slices.Clone(f.Bands)
 	slices.Sort(f.Prints)
 	f.Prints = slices.Clone(f.Prints)
@@ -71,8 +72,9 @@ func (e *Extractor) Extract(text string) Features {
 }
 
 // features is Extract for a scan, which files the keys at once: Bands
-// and Prints are e's, valid until its next call, and Prints are distinct
-// in no particular order.
+// and Prints are e's, valid until its next call, and Prints are in no
+// particular order, and repeat where a shingle does (distinct makes them
+// distinct).
 func (e *Extractor) features(text string) Features {
 	f := e.Shingles(text)
 	if len(f.Hashes) == 0 {
@@ -88,17 +90,23 @@ func (e *Extractor) features(text string) Features {
 	for p := 0; p < e.o.PassageHashes; p++ {
 		prints = e.wn.Winnow(prints, f.Hashes, e.o.Window, e.o.Seed+uint64(p)*0x9e3779b97f4a7c15)
 	}
-	// Made distinct in place: a print repeats when its shingle does.
+	e.prints = prints
+	f.Prints = prints
+	return f
+}
+
+// distinct makes prints distinct in place and returns them: a print
+// repeats when its shingle does, or when two of PassageHashes' passes
+// select it.
+func (e *Extractor) distinct(prints []uint64) []uint64 {
 	e.seen.reset(len(prints))
-	distinct := prints[:0]
+	d := prints[:0]
 	for _, h := range prints {
 		if e.seen.add(h) {
-			distinct = append(distinct, h)
+			d = append(d, h)
 		}
 	}
-	e.prints = prints
-	f.Prints = distinct
-	return f
+	return d
 }
 
 // Shingles returns the features of text that exact verification needs:

@@ -497,6 +497,13 @@ func (wk *worker) file(i int, f *Features) int {
 	if f.Tokens == 0 {
 		return 0
 	}
+	var distinct int
+	wk.df, distinct = wk.distinctKeys(wk.df, f.Hashes)
+	// One winnowing of distinct shingles selects each position once, so
+	// its prints are distinct already: the common case needs no set.
+	if distinct != len(f.Hashes) || wk.ex.o.PassageHashes > 1 {
+		f.Prints = wk.ex.distinct(f.Prints)
+	}
 	for _, k := range f.Bands {
 		e := packKey(k, i)
 		wk.bands[partOf(e)].add(e)
@@ -505,8 +512,6 @@ func (wk *worker) file(i int, f *Features) int {
 		e := packKey(k, i)
 		wk.prints[partOf(e)].add(e)
 	}
-	var distinct int
-	wk.df, distinct = wk.distinctKeys(wk.df, f.Hashes)
 	return distinct
 }
 

@@ -52,12 +52,40 @@ func TestExtractPrints(t *testing.T) {
 				t.Fatalf("trial %d: prints not sorted and distinct at %d", trial, i)
 			}
 		}
-		scan := slices.Clone(ex.features(text).Prints)
+		scan := slices.Clone(ex.distinct(ex.features(text).Prints))
 		slices.Sort(scan)
 		if !slices.Equal(scan, f.Prints) {
 			t.Fatalf("trial %d: a scan files %d prints, Extract gives %d", trial, len(scan), len(f.Prints))
 		}
 	}
+	// A scan leaves out the set when a text's shingles are distinct:
+	// then one winnowing's prints must be distinct as they come.
+	unique := 0
+	for trial := 0; trial < 300; trial++ {
+		var b strings.Builder
+		for range rng.IntN(300) {
+			b.WriteString(words[rng.IntN(len(words))] + " ")
+		}
+		f := ex.features(b.String())
+		if len(f.Hashes) == 0 || countDistinctHashes(f.Hashes) != len(f.Hashes) {
+			continue
+		}
+		unique++
+		if d := ex.distinct(slices.Clone(f.Prints)); len(d) != len(f.Prints) {
+			t.Fatalf("trial %d: distinct shingles, but %d prints of %d repeat", trial, len(f.Prints)-len(d), len(f.Prints))
+		}
+	}
+	if unique < 50 {
+		t.Fatalf("only %d texts of distinct shingles tried", unique)
+	}
+}
+
+func countDistinctHashes(hs []uint64) int {
+	seen := map[uint64]bool{}
+	for _, h := range hs {
+		seen[h] = true
+	}
+	return len(seen)
 }
 
 func TestMergeUnique(t *testing.T) {
