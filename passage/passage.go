@@ -110,7 +110,7 @@ func countDistinct(hs []uint64) int {
 // slotOf is the first slot of h in a table of 2^(64-shift) slots: the
 // top bits of h mixed, so that hashes that are not spread (small
 // integers in tests) spread all the same.
-func slotOf(h uint64, shift int) int { return int((h * 0x9e3779b97f4a7c15) >> shift) }
+func slotOf(h uint64, shift int) int { return int((h * 0x9e3779b97f4a7c15) >> (uint(shift) & 63)) }
 
 // Len reports the number of shingles in the sequence.
 func (s *Seq) Len() int { return s.n }
@@ -280,37 +280,50 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 	var res Result
 	// Look up b's shingles, in text order, counting each distinct shared
 	// hash once and its occurrences in b.
-	hits := m.hits[:0]
 	if len(m.keys) > 0 {
-		// The Matcher's fields in locals: stores to hits and slots
-		// would otherwise have them loaded again for every lookup.
-		keys, slots, empty, shift, stamp := m.keys, m.slots, m.empty, m.shift, m.stamp
-		mask := len(keys) - 1
-		for x, h := range b.hs {
-			if h == empty {
-				continue
-			}
-			k := slotOf(h, shift) & mask
-			for keys[k] != h && keys[k] != empty {
-				k = (k + 1) & mask
-			}
-			if keys[k] != h {
-				continue
-			}
-			sl := &slots[k]
-			if sl.stamp != stamp {
-				sl.stamp, sl.other = stamp, 0
-				res.Shared++
-			}
-			sl.other++
-			hits = append(hits, hit{b.at(x), int32(k)})
-		}
+		m.hits, res.Shared = m.lookup(b, m.hits[:0])
+	} else {
+		m.hits = m.hits[:0]
 	}
-	m.hits = hits
 	m.findRuns(o, maxRep)
 	m.tile(a.Len(), b.Len())
 	res.Passages = m.join(o.Gap, o.MinWeight)
 	return res
+}
+
+// lookup looks b's hashes up in the table of the base, in text order,
+// appending to hits those it holds, and returns them with the number of
+// distinct hashes found. Most lookups miss: a first loop, with few enough
+// variables to keep them in registers, only finds the slots of hashes
+// found, and a second counts them and turns their indexes in b into
+// positions.
+func (m *Matcher) lookup(b *Seq, hits []hit) ([]hit, int) {
+	keys, empty, shift := m.keys, m.empty, uint(m.shift)&63
+	mask := len(keys) - 1
+	hits = slices.Grow(hits[:0], len(b.hs))[:len(b.hs)]
+	n := 0
+	for x, h := range b.hs {
+		k := int((h*0x9e3779b97f4a7c15)>>shift) & mask
+		for keys[k] != h && keys[k] != empty {
+			k = (k + 1) & mask
+		}
+		hits[n] = hit{int32(x), int32(k)}
+		if keys[k] == h && h != empty {
+			n++
+		}
+	}
+	hits = hits[:n]
+	shared, stamp := 0, m.stamp
+	for i := range hits {
+		sl := &m.slots[hits[i].slot]
+		if sl.stamp != stamp {
+			sl.stamp, sl.other = stamp, 0
+			shared++
+		}
+		sl.other++
+		hits[i].j = b.at(int(hits[i].j))
+	}
+	return hits, shared
 }
 
 // findRuns turns the hits into diagonal runs, keeping those with a
