@@ -521,15 +521,7 @@ func (wk *worker) file(i int, f *Features) int {
 // tell apart (rare, in 36 bits): then they are counted later.
 func (wk *worker) distinctKeys(dst, hashes []uint64) ([]uint64, int) {
 	wk.set.reset(len(hashes))
-	n, exact := 0, true
-	for _, h := range hashes {
-		added, clash := wk.set.addKeyed(h)
-		if added {
-			dst = append(dst, keyOf(h))
-			n++
-		}
-		exact = exact && !clash
-	}
+	dst, n, exact := wk.set.addAllKeyed(dst, hashes)
 	if !exact {
 		return dst, -1
 	}

@@ -1,6 +1,9 @@
 package detect
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // set is an open-addressing set of 64-bit values, cleared and reused from
 // one document to the next. The zero value is ready for reset.
@@ -67,4 +70,46 @@ func (s *set) addKeyed(h uint64) (added, clash bool) {
 			return false, v != h
 		}
 	}
+}
+
+// addAllKeyed adds each of hashes under its key, as addKeyed does, to a
+// set just reset for them, and appends the keys that were new to dst, in
+// order of first appearance. It returns dst, the number of keys added,
+// and whether no key held two different hashes. One loop without a call,
+// for the scan's every shingle.
+func (s *set) addAllKeyed(dst, hashes []uint64) (_ []uint64, added int, exact bool) {
+	m0 := len(dst)
+	m := m0
+	dst = slices.Grow(dst, len(hashes))[:m0+len(hashes)]
+	slots, shift := s.slots, s.shift&63
+	mask := uint64(len(slots) - 1)
+	exact = true
+	for _, h := range hashes {
+		k := keyOf(h)
+		if k == 0 {
+			a, clash := s.addKeyed(h) // key 0 is kept apart
+			if a {
+				dst[m] = k
+				m++
+			}
+			exact = exact && !clash
+			continue
+		}
+		i := (k * 0x9e3779b97f4a7c15) >> shift & mask
+		for {
+			v := slots[i]
+			if v == 0 {
+				slots[i] = h
+				dst[m] = k
+				m++
+				break
+			}
+			if keyOf(v) == k {
+				exact = exact && v == h
+				break
+			}
+			i = (i + 1) & mask
+		}
+	}
+	return dst[:m], m - m0, exact
 }
