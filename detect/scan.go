@@ -558,9 +558,10 @@ func (s *scan) newSeq(hashes []uint64, distinct int, at []int32) (*passage.Seq, 
 	// branch to miss on the one in five or so that are.
 	at = slices.Grow(at[:0], len(hashes)+1)[:len(hashes)+1]
 	n := 0
+	f := *s.shared // in registers, not loaded again each time at is written
 	for i, h := range hashes {
 		at[n] = int32(i)
-		n += int(s.shared.bit(keyOf(h)))
+		n += int(f.bit(keyOf(h)))
 	}
 	at = at[:n] // not nil: none shared is not a nil at
 	return passage.NewSharedSeq(hashes, distinct, at), at
