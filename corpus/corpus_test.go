@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -458,11 +459,12 @@ func TestLinesLongerThanTheBuffer(t *testing.T) {
 	}
 }
 
-// TestDecodeStringMatchesSkipAndUnescape holds the one-pass string decoder
-// to the two passes it replaces for texts (skipString, then unquote), on
+// TestDecodeStringMatchesSkipAndJSON holds the one-pass string decoder
+// to skipString's verdict and extent and to encoding/json's value, on
 // strings with every escape at every offset from the eight-byte blocks,
-// and to their verdict on malformed ones.
-func TestDecodeStringMatchesSkipAndUnescape(t *testing.T) {
+// and on malformed ones. unquote, which decodes escaped values with it,
+// is held to the same.
+func TestDecodeStringMatchesSkipAndJSON(t *testing.T) {
 	pieces := []string{`\n`, `\"`, `\\`, `\/`, `\b`, `\f`, `\r`, `\t`, `\u00e9`, `\u4e2d`, `\ud83d\ude00`, `\ud800`, `\udc00x`, `\ud800\u0041`, "é", "\x01", `\x`, `\u12`, `\`}
 	for _, p := range pieces {
 		for pre := 0; pre < 17; pre++ {
@@ -472,11 +474,16 @@ func TestDecodeStringMatchesSkipAndUnescape(t *testing.T) {
 					end, ok := skipString(data, 0)
 					var want string
 					if ok {
-						want, ok = unquote(data[:end])
+						if err := json.Unmarshal(data[:end], &want); err != nil {
+							t.Fatalf("%q: skipString accepts what encoding/json refuses: %v", data[:end], err)
+						}
 					}
 					got, gend, gok := decodeString([]byte("old"), data, 0)
 					if gok != ok || ok && (string(got) != "old"+want || gend != end) {
 						t.Fatalf("%q: decodeString = %q, %d, %v; want %q, %d, %v", data, got, gend, gok, "old"+want, end, ok)
+					}
+					if u, uok := unquote(data[:max(end, 1)]); ok && (!uok || u != want) {
+						t.Fatalf("%q: unquote = %q, %v; want %q", data[:end], u, uok, want)
 					}
 				}
 			}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"math/bits"
 	"slices"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -215,9 +214,10 @@ func skipString(data []byte, i int) (int, bool) {
 
 // decodeString appends to dst the value of the JSON string that starts at
 // data[i], a quote, and returns it with the index just past the string.
-// It checks what skipString checks and decodes as unescape does, in one
-// pass: plain bytes are copied eight at a time. ok is false if the
-// string is malformed.
+// It checks what skipString checks and decodes as encoding/json does (a
+// \u escape of a lone surrogate becomes U+FFFD), in one pass: plain
+// bytes are copied eight at a time. ok is false if the string is
+// malformed.
 func decodeString(dst, data []byte, i int) (_ []byte, end int, ok bool) {
 	// The value is no longer than its JSON, and blocks are written whole
 	// before the length is cut back to their plain bytes: room for eight
@@ -321,7 +321,8 @@ func rawString(raw []byte) (string, bool) {
 	return "", false
 }
 
-// unquote returns the Go string of a raw JSON string value.
+// unquote returns the Go string of a raw JSON string value, decoded as
+// encoding/json does (decodeString).
 func unquote(raw []byte) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' {
 		return "", false
@@ -330,64 +331,11 @@ func unquote(raw []byte) (string, bool) {
 	if bytes.IndexByte(inner, '\\') < 0 {
 		return string(inner), true
 	}
-	return unescape(inner)
-}
-
-// unescape decodes the escapes of a JSON string's inner bytes (already
-// checked by skipString) as encoding/json does: a \u escape of a lone
-// surrogate becomes U+FFFD.
-func unescape(in []byte) (string, bool) {
-	// A Builder's String does not copy, as string(out) of a []byte would.
-	var out strings.Builder
-	out.Grow(len(in))
-	for i := 0; i < len(in); i++ {
-		if k := bytes.IndexByte(in[i:], '\\'); k != 0 {
-			if k < 0 {
-				out.Write(in[i:])
-				break
-			}
-			out.Write(in[i : i+k])
-			i += k
-		}
-		i++
-		if i >= len(in) {
-			return "", false
-		}
-		switch in[i] {
-		case '"', '\\', '/':
-			out.WriteByte(in[i])
-		case 'b':
-			out.WriteByte('\b')
-		case 'f':
-			out.WriteByte('\f')
-		case 'n':
-			out.WriteByte('\n')
-		case 'r':
-			out.WriteByte('\r')
-		case 't':
-			out.WriteByte('\t')
-		case 'u':
-			r, ok := hex4(in, i+1)
-			if !ok {
-				return "", false
-			}
-			i += 4
-			if utf16.IsSurrogate(r) {
-				if r2, ok2 := hex4(in, i+3); ok2 && i+2 < len(in) && in[i+1] == '\\' && in[i+2] == 'u' {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						out.WriteRune(dec)
-						i += 6
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			out.WriteRune(r)
-		default:
-			return "", false
-		}
+	out, end, ok := decodeString(nil, raw, 0)
+	if !ok || end != len(raw) {
+		return "", false
 	}
-	return out.String(), true
+	return string(out), true
 }
 
 // hex4 reads four hex digits at in[i:].

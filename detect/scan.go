@@ -219,7 +219,7 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 				// Keys of one document are not shared, nor stock unless
 				// one document makes stock.
 				if cutoff >= 2 {
-					all = ones.drop32(all)
+					all = dropSingles(&ones, all, 0)
 				}
 				if cap(scratch) < len(all) {
 					scratch = make([]uint32, len(all))
@@ -649,7 +649,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 			}
 			entryBufs[w] = entries
 			// A key of one document pairs nothing.
-			entries = ones[w].drop(entries, partBits)
+			entries = dropSingles(&ones[w], entries, partBits)
 			if cap(scratchBufs[w]) < len(entries) {
 				scratchBufs[w] = make([]uint64, len(entries))
 			}

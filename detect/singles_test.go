@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestSinglesDrop checks that drop keeps every occurrence of every
+// TestSinglesDrop checks that dropSingles keeps every occurrence of every
 // repeated key, in order, and drops most single keys.
 func TestSinglesDrop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
@@ -39,7 +39,7 @@ func TestSinglesDrop(t *testing.T) {
 					singles++
 				}
 			}
-			got := s.drop(slices.Clone(keys), skip)
+			got := dropSingles(&s, slices.Clone(keys), skip)
 			var repeated []uint64
 			for _, e := range got {
 				if count[keyOf(e)] > 1 {
@@ -82,7 +82,7 @@ func TestSinglesDrop32(t *testing.T) {
 				singles++
 			}
 		}
-		got := s.drop32(slices.Clone(keys))
+		got := dropSingles(&s, slices.Clone(keys), 0)
 		var repeated []uint32
 		for _, k := range got {
 			if count[k] > 1 {
