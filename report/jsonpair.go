@@ -89,10 +89,12 @@ func appendDocument(b []byte, d *detect.Document, prefix string) []byte {
 	return append(append(append(b, '\n'), prefix...), '}')
 }
 
-// appendKey starts a member on a new line indented by in.
+// appendKey starts a member on a new line indented by in. name must
+// need no escaping: the report's names are lower-case ASCII letters and
+// underscores.
 func appendKey(b []byte, in, name string) []byte {
 	b = append(append(b, '\n'), in...)
-	b = appendString(b, name)
+	b = append(append(append(b, '"'), name...), '"')
 	return append(b, ": "...)
 }
 
@@ -132,7 +134,7 @@ func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// Eight plain bytes at a time: no quote, backslash, control
 		// or byte of 0x80 and above among them.
-		if i+8 <= len(s) && plain8(s[i:i+8]) {
+		if i+8 <= len(s) && plain8(load8(s[i:])) {
 			i += 8
 			continue
 		}
@@ -183,13 +185,18 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// plain8 reports whether the eight bytes of s are all printable ASCII
-// other than a quote and a backslash.
-func plain8(s string) bool {
+// plain8 reports whether the eight bytes of x (load8) are all printable
+// ASCII other than a quote and a backslash.
+func plain8(x uint64) bool {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 	q := x ^ (lo * '"')
 	b := x ^ (lo * '\\')
 	return ((q-lo)&^q|(b-lo)&^b|(x-lo*0x20)&^x|x)&hi == 0
+}
+
+// load8 returns the first eight bytes of s as a little-endian word.
+func load8(s string) uint64 {
+	s = s[:8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }

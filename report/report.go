@@ -331,21 +331,24 @@ func Text(w io.Writer, r Report) error {
 	for i := range r.Documents {
 		docs[r.Documents[i].ID] = &r.Documents[i]
 	}
+	var line []byte
 	for _, c := range r.Clusters {
 		tw.printf("\nCluster %d: %d documents, probable source %s\n", c.ID, len(c.Members), c.Source)
 		for _, m := range c.Members {
 			d := docs[m]
-			var meta []string
-			for _, s := range []string{d.Date, d.Source, d.Title} {
+			// "  id  (date, source, title)\n", without what is empty.
+			line = append(append(line[:0], "  "...), m...)
+			sep := "  ("
+			for _, s := range [...]string{d.Date, d.Source, d.Title} {
 				if s != "" {
-					meta = append(meta, s)
+					line = append(append(line, sep...), s...)
+					sep = ", "
 				}
 			}
-			extra := ""
-			if len(meta) > 0 {
-				extra = "  (" + strings.Join(meta, ", ") + ")"
+			if sep == ", " {
+				line = append(line, ')')
 			}
-			tw.printf("  %s%s\n", m, extra)
+			tw.write(append(line, '\n'))
 		}
 	}
 	if len(r.Pairs) > 0 {
@@ -353,10 +356,11 @@ func Text(w io.Writer, r Report) error {
 	}
 	if tw.err == nil {
 		tw.err = encodeEach(bw, len(r.Pairs), func(line []byte, from, to int) ([]byte, error) {
-			for _, pr := range r.Pairs[from:to] {
+			for k := range r.Pairs[from:to] {
+				pr := &r.Pairs[from+k]
 				words := 0
-				for _, ps := range pr.Passages {
-					words += ps.Words
+				for i := range pr.Passages {
+					words += pr.Passages[i].Words
 				}
 				// As fmt would write "\n%-14s %.3f  %s ~ %s\n" and the
 				// rest, without its cost for 10⁵ pairs.
@@ -378,9 +382,12 @@ func Text(w io.Writer, r Report) error {
 				line = appendFixed(line, pr.CoverageA, 3)
 				line = append(line, " / "...)
 				line = appendFixed(line, pr.CoverageB, 3)
-				line = append(append(append(append(line, ", "...), plural(len(pr.Passages), "passage")...), ", "...), plural(words, "word")...)
+				line = appendPlural(append(line, ", "...), len(pr.Passages), "passage")
+				line = appendPlural(append(line, ", "...), words, "word")
 				line = append(line, '\n')
-				for _, ps := range Longest(pr.Passages, 3) {
+				var buf [8]int
+				for _, i := range longest(buf[:0], pr.Passages, 3) {
+					ps := &pr.Passages[i]
 					line = append(line, "    \""...)
 					line = appendQuote(line, ps.Text, 160)
 					line = append(line, "\" ("...)
@@ -406,23 +413,34 @@ func Text(w io.Writer, r Report) error {
 // Longest returns up to n passages, longest first, ties in text order.
 // It does not modify ps.
 func Longest(ps []detect.Passage, n int) []detect.Passage {
-	idx := make([]int, len(ps))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return ps[b].Words - ps[a].Words })
 	out := make([]detect.Passage, 0, min(n, len(ps)))
-	for _, i := range idx[:min(n, len(idx))] {
+	for _, i := range longest(nil, ps, n) {
 		out = append(out, ps[i])
 	}
 	return out
 }
 
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
+// longest appends to idx the indexes in ps of Longest(ps, n) and returns
+// the extended slice, in which it sorts all of ps's indexes.
+func longest(idx []int, ps []detect.Passage, n int) []int {
+	m := len(idx)
+	for i := range ps {
+		idx = append(idx, i)
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	slices.SortStableFunc(idx[m:], func(a, b int) int { return ps[b].Words - ps[a].Words })
+	return idx[:m+min(n, len(ps))]
+}
+
+func plural(n int, noun string) string { return string(appendPlural(nil, n, noun)) }
+
+// appendPlural appends n and noun, with an s unless n is 1.
+func appendPlural(b []byte, n int, noun string) []byte {
+	b = append(strconv.AppendInt(b, int64(n), 10), ' ')
+	b = append(b, noun...)
+	if n != 1 {
+		b = append(b, 's')
+	}
+	return b
 }
 
 // Quote folds white space in s, replaces control characters (which could
@@ -438,6 +456,26 @@ func appendQuote(dst []byte, s string, max int) []byte {
 	n := len(dst)
 	space := false // white space waits for the next word
 	for i := 0; i < len(s); {
+		// Eight bytes of printable ASCII with no two spaces together,
+		// most of most text, are kept as they are, but for a space at
+		// either end: a first space after another or at the start folds
+		// away (the byte at a time path below does that), a last one
+		// waits for the next word.
+		if i+8 <= len(s) && plainText8(load8(s[i:])) && (s[i] != ' ' || !space && len(dst) > n) {
+			if space {
+				dst = append(dst, ' ')
+			}
+			if space = s[i+7] == ' '; space {
+				dst = append(dst, s[i:i+7]...)
+			} else {
+				dst = append(dst, s[i:i+8]...)
+			}
+			i += 8
+			if len(dst)-n > max {
+				return cutQuote(dst, n, max)
+			}
+			continue
+		}
 		var r rune
 		if c := s[i]; c < utf8.RuneSelf {
 			// ASCII, most text, without decoding: white space is
@@ -475,25 +513,51 @@ func appendQuote(dst []byte, s string, max int) []byte {
 			dst = utf8.AppendRune(dst, r)
 		}
 		if len(dst)-n > max {
-			// Longer than max: cut at the last space within it, or
-			// else at max, on a rune boundary.
-			q := dst[n:]
-			cut := bytes.LastIndexByte(q[:max], ' ')
-			if cut <= 0 {
-				cut = max
-				for cut > 0 && q[cut]&0xC0 == 0x80 {
-					cut--
-				}
-			}
-			return append(dst[:n+cut], " …"...)
+			return cutQuote(dst, n, max)
 		}
 	}
 	return dst
 }
 
+// cutQuote cuts the quote dst[n:], longer than max bytes, at its last
+// space within max bytes, or else at max, on a rune boundary, and marks
+// the cut. Only its first max+1 bytes decide where.
+func cutQuote(dst []byte, n, max int) []byte {
+	q := dst[n:]
+	cut := bytes.LastIndexByte(q[:max], ' ')
+	if cut <= 0 {
+		cut = max
+		for cut > 0 && q[cut]&0xC0 == 0x80 {
+			cut--
+		}
+	}
+	return append(dst[:n+cut], " …"...)
+}
+
+// plainText8 reports whether the eight bytes of x (load8) are printable
+// ASCII (' ' to '~') without two spaces side by side. It may answer
+// false for some that are: a space followed by '!'.
+func plainText8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	del := x ^ (lo * 0x7f)
+	sp := x ^ (lo * ' ')
+	// Bytes below ' ', DEL and 0x80 and above are not printable ASCII;
+	// sp marks spaces, and also a byte of 0x21 after one, which the
+	// borrow reaches (a false "two spaces").
+	ctl := (x-lo*' ')&^x | (del-lo)&^del | x
+	spaces := (sp - lo) &^ sp & hi
+	return ctl&hi == 0 && spaces&(spaces>>8) == 0
+}
+
 type errWriter struct {
 	w   io.Writer
 	err error
+}
+
+func (e *errWriter) write(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
 }
 
 func (e *errWriter) printf(format string, args ...any) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/detect"
 )
 
@@ -68,7 +69,7 @@ func quoteReference(s string, max int) string {
 // lengths.
 func TestQuoteMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 14))
-	pieces := []string{"word", "é", "日本", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\x7f", "\x00", "\u00a0", "\u0085", "\u2028", "\x1b", "\x07", "\u202e", "\xff", "\xe2\x82", "a", "longerword", "\u3000", "\u009f"}
+	pieces := []string{"word", "é", "日本", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\x7f", "\x00", "\u00a0", "\u0085", "\u2028", "\x1b", "\x07", "\u202e", "\xff", "\xe2\x82", "a", "longerword", "\u3000", "\u009f", "syndicated", "wire copy", "!", " !x", "~", "Reuters,"}
 	for trial := 0; trial < 20000; trial++ {
 		var b strings.Builder
 		for range rng.IntN(30) {
@@ -166,5 +167,76 @@ func TestOutputsKeepOrder(t *testing.T) {
 		if p.A != res.Pairs[i].A || p.Shared != i {
 			t.Fatalf("JSON pair %d is %q (shared %d), want %q", i, p.A, p.Shared, res.Pairs[i].A)
 		}
+	}
+}
+
+// TestPlainText8 holds plainText8 to its definition over every string of
+// eight bytes from an alphabet of the edge cases: it may refuse only a
+// string with a space followed by '!', and never accepts one it should
+// not.
+func TestPlainText8(t *testing.T) {
+	alphabet := []byte{' ', '!', '"', 'a', '~', 0x7f, 0x1f, '\t', 0x00, 0x80, 0xff}
+	var s [8]byte
+	var rec func(k int)
+	rec = func(k int) {
+		if k < 8 {
+			for _, c := range alphabet {
+				s[k] = c
+				rec(k + 1)
+			}
+			return
+		}
+		want, spaceBang := true, false
+		for i, c := range s {
+			if c < ' ' || c > '~' || i > 0 && c == ' ' && s[i-1] == ' ' {
+				want = false
+			}
+			if i > 0 && c == '!' && s[i-1] == ' ' {
+				spaceBang = true
+			}
+		}
+		if got := plainText8(load8(string(s[:]))); got != want && !(want && spaceBang) {
+			t.Fatalf("plainText8(%q) = %v, want %v", s, got, want)
+		}
+	}
+	// Eleven letters in eight places are 2·10⁸ strings: the first two
+	// places take four of them.
+	full := alphabet
+	for _, c0 := range []byte{' ', '!', 'a', 0x7f} {
+		for _, c1 := range []byte{' ', '!', 0x1f, 0x80} {
+			s[0], s[1] = c0, c1
+			alphabet = full
+			rec(2)
+		}
+	}
+}
+
+func BenchmarkQuote(b *testing.B) {
+	text := strings.Repeat("Syrian state media said the strikes hit a \"terrorist\" position, while the Observatory reported civilian casualties.\n", 4)
+	b.SetBytes(160)
+	b.ReportAllocs()
+	var dst []byte
+	for b.Loop() {
+		dst = appendQuote(dst[:0], text, 160)
+	}
+}
+
+// TestTextClusterMembers checks the members' lines: each with what it
+// has of date, source and title, in that order.
+func TestTextClusterMembers(t *testing.T) {
+	rep := sample()
+	docs := rep.Documents
+	docs = append(docs, detect.Document{Doc: corpus.Doc{ID: "d", Source: "AFP"}}, detect.Document{Doc: corpus.Doc{ID: "e", Date: "2024-12-26", Title: "Ambush, Tartus"}})
+	docs[0].Date, docs[0].Source, docs[0].Title = "2024-12-26", "Reuters", "Strike"
+	pairs := append(rep.Pairs, detect.Pair{A: "a", B: "d", I: 0, J: 3, Kind: detect.Reuse, Score: 0.5},
+		detect.Pair{A: "a", B: "e", I: 0, J: 4, Kind: detect.Reuse, Score: 0.5})
+	rep.Result = &detect.Result{Documents: docs, Pairs: pairs, Clusters: detect.Clusters(docs, pairs)}
+	var buf bytes.Buffer
+	if err := Text(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	want := "\n  a  (2024-12-26, Reuters, Strike)\n  c\n  d  (AFP)\n  e  (2024-12-26, Ambush, Tartus)\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("no member lines %q in\n%s", want, buf.String())
 	}
 }
