@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/shingle"
 )
 
 func readSeeds(t testing.TB) []corpus.Doc {
@@ -438,6 +439,39 @@ func TestIdenticalGroups(t *testing.T) {
 	for _, want := range []string{"g1~g2:duplicate", "g1~g3:duplicate", "g2~g3:duplicate", "g1~other:reuse", "g2~other:reuse", "g3~other:reuse"} {
 		if !strings.Contains(got[0], want) {
 			t.Errorf("pairs %s lack %s", got[0], want)
+		}
+	}
+}
+
+// TestNoEvidence holds a scan without evidence to the scan with it: the
+// same pairs and figures, passages with their words counted and nothing
+// else, documents without their texts, for word and character shingles.
+func TestNoEvidence(t *testing.T) {
+	docs, _ := planted(13, 60)
+	docs = append(docs, readSeeds(t)...)
+	for _, sh := range []shingle.Config{{Unit: shingle.WordUnit, K: 5}, {Unit: shingle.WordUnit, K: 2}, {Unit: shingle.CharUnit, K: 7}} {
+		o := Defaults()
+		o.Shingle = sh
+		o.MinScore = 0
+		full := mustRun(t, docs, o)
+		o.NoEvidence = true
+		bare := mustRun(t, docs, o)
+		passages := 0
+		for k := range full.Pairs {
+			passages += len(full.Pairs[k].Passages)
+			for x := range full.Pairs[k].Passages {
+				ps := &full.Pairs[k].Passages[x]
+				*ps = Passage{Words: ps.Words}
+			}
+		}
+		for k := range full.Documents {
+			full.Documents[k].Text = ""
+		}
+		if passages == 0 {
+			t.Fatalf("%v: no passages to compare", sh)
+		}
+		if !reflect.DeepEqual(full, bare) {
+			t.Errorf("%v: without evidence, a different result", sh)
 		}
 	}
 }

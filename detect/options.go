@@ -74,6 +74,13 @@ type Options struct {
 	// and tokenised again when they have candidates. Zero means
 	// DefaultKeepHashes; negative, none. Results do not depend on it.
 	KeepHashes int
+	// NoEvidence leaves the passages of a scan's pairs without their
+	// evidence: their byte ranges (A, B) and texts (Text, TextB) stay
+	// zero, as do the texts of the Result's Documents, and with word
+	// shingles the documents of reported pairs are not read and
+	// tokenised again for them. Words is counted all the same. It is for
+	// callers that report figures alone, as the CSV report does.
+	NoEvidence bool
 	// Progress, if not nil, is told how far each stage has got. It is
 	// called from one goroutine at a time.
 	Progress func(stage string, done, total int)

@@ -350,7 +350,9 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	for p, i := range s.byPos {
 		l := &s.docs[i]
 		res.Documents[p] = Document{Doc: l.doc, Tokens: l.tokens, Shingles: l.shingles}
-		res.Documents[p].Text = s.texts[p]
+		if s.texts != nil {
+			res.Documents[p].Text = s.texts[p]
+		}
 	}
 	res.Clusters = Clusters(res.Documents, res.Pairs)
 	return res, nil
@@ -916,6 +918,40 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	s.sides, scratch = nil, nil
 	pairs := sortByPlace(found)
 	found = nil
+	if s.o.NoEvidence {
+		return pairs, s.countWords(ctx, src, pairs)
+	}
+	return pairs, s.evidence(ctx, src, pairs)
+}
+
+// countWords counts the words of the passages of pairs and leaves out
+// their evidence (Options.NoEvidence). Word shingles i to j cover words
+// i to j+k-1; what character shingles cover is found from the evidence.
+func (s *scan) countWords(ctx context.Context, src Source, pairs []Pair) error {
+	if s.o.Shingle.Unit != shingle.WordUnit {
+		if err := s.evidence(ctx, src, pairs); err != nil {
+			return err
+		}
+		s.texts = nil
+	}
+	for k := range pairs {
+		for x := range pairs[k].Passages {
+			ps := &pairs[k].Passages[x]
+			words := ps.Words
+			if s.o.Shingle.Unit == shingle.WordUnit {
+				words = ps.A.End - ps.A.Start + s.o.Shingle.K
+			}
+			*ps = Passage{Words: words}
+		}
+	}
+	return nil
+}
+
+// evidence turns the shingle ranges of the passages of pairs, which
+// verification leaves in their spans, into byte ranges and texts, and
+// counts their words.
+func (s *scan) evidence(ctx context.Context, src Source, pairs []Pair) error {
+	n := len(s.docs)
 	inPair := make([]bool, n)
 	for _, p := range pairs {
 		inPair[p.I], inPair[p.J] = true, true
@@ -934,7 +970,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		s.texts[shown[k]] = text
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	// Each document is tokenised once, by one worker, which turns the
 	// sides of passages it holds into byte ranges and text: refs lists
@@ -965,7 +1001,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	}
 	next = nil
 	reuse := make([]shingle.Text, s.workers)
-	err = s.parallel(ctx, "evidence", len(shown), func(w, k int) {
+	return s.parallel(ctx, "evidence", len(shown), func(w, k int) {
 		p := shown[k]
 		if at[p] == at[p+1] {
 			return
@@ -994,10 +1030,6 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			}
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return pairs, nil
 }
 
 // sortByPlace returns the pairs of found, all of them in one slice, in

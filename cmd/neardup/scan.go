@@ -49,6 +49,9 @@ Examples:
 			if err != nil {
 				return err
 			}
+			// The CSV report shows figures alone: passages need no text
+			// unless the HTML page shows them.
+			o.NoEvidence = format == "csv" && c.String("html") == ""
 			if stop, err := profile(c); err != nil {
 				return err
 			} else {
