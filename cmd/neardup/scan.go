@@ -60,6 +60,11 @@ Examples:
 			con := newConsole(c)
 			o.Progress = con.showProgress
 			src := newFileSource(con, con.reader(c), c.Args().Slice())
+			if o.NoEvidence {
+				// Texts are read again only for the rare document whose
+				// hashes the first reading could not keep.
+				src.keep = 0
+			}
 			res, err := detect.Scan(c.Context, src, o)
 			con.clear()
 			if err != nil {
