@@ -18,8 +18,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -146,38 +144,73 @@ func pairJSON(pairs []detect.Pair) func(b []byte, i int) ([]byte, error) {
 
 // encodeEach writes to w what enc makes of elements 0 … n-1, in that
 // order. The encoding runs on all cores, in chunks of consecutive
-// elements [from, to), each appended by enc to a slice of its own, which
-// enc returns.
+// elements [from, to), each appended by enc to a buffer it is given
+// empty, and returns. A chunk is written as soon as those before it are,
+// and its buffer goes to a later chunk: a few buffers serve a report of
+// any size, instead of memory for all of it.
 func encodeEach(w io.Writer, n int, enc func(dst []byte, from, to int) ([]byte, error)) error {
-	const chunk = 512
-	chunks := (n + chunk - 1) / chunk
-	out := make([][]byte, chunks)
-	errs := make([]error, chunks)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(chunks, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
+	return encodeChunks(w, n, 512, runtime.GOMAXPROCS(0), enc)
+}
+
+// encodeChunks is encodeEach with chunks of size elements and workers
+// goroutines.
+func encodeChunks(w io.Writer, n, size, workers int, enc func(dst []byte, from, to int) ([]byte, error)) error {
+	chunks := (n + size - 1) / size
+	workers = max(1, min(chunks, workers))
+	type done struct {
+		c   int
+		b   []byte
+		err error
+	}
+	// A worker takes a buffer before it takes a chunk, so the chunks
+	// that hold buffers are the first ones not written: the next to
+	// write always has one, and its worker finishes it.
+	free := make(chan []byte, 4*workers)
+	for range cap(free) {
+		free <- nil
+	}
+	next := make(chan int)
+	results := make(chan done, cap(free))
+	go func() {
+		for c := 0; c < chunks; c++ {
+			next <- c
+		}
+		close(next)
+	}()
+	for range workers {
 		go func() {
-			defer wg.Done()
-			// Each chunk starts with room for a little more than the
-			// worker's last one took, so it seldom grows by copying.
-			last := 0
-			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
-				out[c], errs[c] = enc(make([]byte, 0, last+last/8), c*chunk, min(n, (c+1)*chunk))
-				last = len(out[c])
+			for {
+				b := <-free
+				c, ok := <-next
+				if !ok {
+					return
+				}
+				b, err := enc(b[:0], c*size, min(n, (c+1)*size))
+				results <- done{c, b, err}
 			}
 		}()
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	for _, b := range out {
-		if _, err := w.Write(b); err != nil {
-			return err
+	var firstErr error
+	pending := map[int]done{}
+	for written := 0; written < chunks; {
+		d := <-results
+		pending[d.c] = d
+		for {
+			d, ok := pending[written]
+			if !ok {
+				break
+			}
+			delete(pending, written)
+			if firstErr == nil {
+				if firstErr = d.err; firstErr == nil {
+					_, firstErr = w.Write(d.b)
+				}
+			}
+			free <- d.b
+			written++
 		}
 	}
-	return nil
+	return firstErr
 }
 
 func nonNil[T any](s []T) []T {

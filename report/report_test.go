@@ -2,6 +2,9 @@ package report
 
 import (
 	"bytes"
+	"errors"
+	"io"
+	"runtime"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -239,4 +242,63 @@ func TestTextClusterMembers(t *testing.T) {
 	if !strings.Contains(buf.String(), want) {
 		t.Errorf("no member lines %q in\n%s", want, buf.String())
 	}
+}
+
+// TestEncodeChunks checks that chunks finished in any order are written
+// in order, whatever the number of elements, chunk size and workers, and
+// that the first error, of encoding or of writing, is returned.
+func TestEncodeChunks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 15))
+	for trial := 0; trial < 300; trial++ {
+		n, size, workers := rng.IntN(200), 1+rng.IntN(9), 1+rng.IntN(5)
+		delays := make([]int, n)
+		for i := range delays {
+			delays[i] = rng.IntN(3)
+		}
+		enc := func(b []byte, from, to int) ([]byte, error) {
+			for i := from; i < to; i++ {
+				for range delays[i] * 100 {
+					runtime.Gosched()
+				}
+				b = strconv.AppendInt(append(b, ' '), int64(i), 10)
+			}
+			return b, nil
+		}
+		var want, got bytes.Buffer
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&want, " %d", i)
+		}
+		if err := encodeChunks(&got, n, size, workers, enc); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("n=%d size=%d workers=%d: %q, want %q", n, size, workers, got.String(), want.String())
+		}
+	}
+	bad := errors.New("bad element")
+	failAt := func(k int) func(b []byte, from, to int) ([]byte, error) {
+		return func(b []byte, from, to int) ([]byte, error) {
+			if from <= k && k < to {
+				return b, bad
+			}
+			return append(b, 'x'), nil
+		}
+	}
+	if err := encodeChunks(io.Discard, 100, 3, 4, failAt(50)); err != bad {
+		t.Errorf("encoding error: got %v", err)
+	}
+	var w failWriter
+	if err := encodeChunks(&w, 100, 3, 4, failAt(-1)); err != errFull || w.n != 1 {
+		t.Errorf("write error: got %v after %d writes, want %v after 1", err, w.n, errFull)
+	}
+}
+
+var errFull = errors.New("disk full")
+
+// failWriter fails every write.
+type failWriter struct{ n int }
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	w.n++
+	return 0, errFull
 }
