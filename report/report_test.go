@@ -2,13 +2,13 @@ package report
 
 import (
 	"bytes"
-	"errors"
-	"io"
-	"runtime"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
