@@ -104,6 +104,18 @@ type light struct {
 	hashes   []uint64 // kept from the first reading, within Options.KeepHashes
 }
 
+// lights holds a scan's documents in chunks of lightChunk, which never
+// move once made.
+type lights struct {
+	chunks [][]light
+	n      int
+}
+
+const lightChunk = 4096
+
+// at returns document i.
+func (d *lights) at(i int) *light { return &d.chunks[i/lightChunk][i%lightChunk] }
+
 // worker holds one extraction goroutine's output.
 type worker struct {
 	ex      *Extractor
@@ -324,16 +336,19 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if err := s.first(ctx, src); err != nil {
 		return nil, err
 	}
-	if err := s.order(); err != nil {
-		return nil, err
-	}
-	s.params = o.params(len(s.docs), s.bands)
+	// The documents are sorted by id while shingles are counted.
+	ordered := make(chan error, 1)
+	go func() { ordered <- s.order() }()
+	s.params = o.params(s.docs.n, s.bands)
 	if o.Progress != nil {
-		o.Progress("counting", len(s.docs), 0)
+		o.Progress("counting", s.docs.n, 0)
 	}
 	stock, nStock, shared := s.df.stockSet(s.params.StockMinDocs, s.workers)
+	if err := <-ordered; err != nil {
+		return nil, err
+	}
 	s.stockKey, s.shared = stock, shared
-	if len(s.docs) < s.params.StockMinDocs {
+	if s.docs.n < s.params.StockMinDocs {
 		s.stockKey = func(uint64) bool { return false }
 		nStock = 0
 	}
@@ -346,9 +361,9 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Params: s.params, Pairs: pairs, Stats: Stats{Candidates: len(cands), StockShingles: max(0, nStock), StockSketched: nStock < 0}}
-	res.Documents = make([]Document, len(s.docs))
+	res.Documents = make([]Document, s.docs.n)
 	for p, i := range s.byPos {
-		l := &s.docs[i]
+		l := s.docs.at(i)
 		res.Documents[p] = Document{Doc: l.doc, Tokens: l.tokens, Shingles: l.shingles}
 		if s.texts != nil {
 			res.Documents[p].Text = s.texts[p]
@@ -363,7 +378,7 @@ type scan struct {
 	bands    lsh.Params // o.banding(), computed once
 	params   Params
 	workers  int
-	docs     []light // by number (order of Each)
+	docs     lights // by number (order of Each)
 	ws       []*worker
 	ex       []*Extractor // one a worker, for both readings
 	df       counter
@@ -412,8 +427,8 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		}(s.ws[w])
 	}
 	// Documents are kept in chunks that never move while the workers
-	// write to them, and joined at the end.
-	const chunk = 4096
+	// write to them.
+	const chunk = lightChunk
 	var chunks [][]light
 	n := 0
 	var batch []job
@@ -459,10 +474,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	}
 	close(jobs)
 	wg.Wait()
-	s.docs = make([]light, 0, n)
-	for _, c := range chunks {
-		s.docs = append(s.docs, c...)
-	}
+	s.docs = lights{chunks: chunks, n: n}
 	if err != nil {
 		return err
 	}
@@ -532,16 +544,16 @@ func (wk *worker) distinctKeys(dst, hashes []uint64) ([]uint64, int) {
 
 // order sorts the documents by id and rejects repeated ids.
 func (s *scan) order() error {
-	s.byPos = make([]int, len(s.docs))
+	s.byPos = make([]int, s.docs.n)
 	for i := range s.byPos {
 		s.byPos[i] = i
 	}
-	slices.SortStableFunc(s.byPos, func(a, b int) int { return cmp.Compare(s.docs[a].doc.ID, s.docs[b].doc.ID) })
-	s.pos = make([]int, len(s.docs))
+	slices.SortStableFunc(s.byPos, func(a, b int) int { return cmp.Compare(s.docs.at(a).doc.ID, s.docs.at(b).doc.ID) })
+	s.pos = make([]int, s.docs.n)
 	for p, i := range s.byPos {
 		s.pos[i] = p
-		if p > 0 && s.docs[s.byPos[p-1]].doc.ID == s.docs[i].doc.ID {
-			return fmt.Errorf("document id %q is used twice: %s and %s", s.docs[i].doc.ID, s.docs[s.byPos[p-1]].doc.Where(), s.docs[i].doc.Where())
+		if p > 0 && s.docs.at(s.byPos[p-1]).doc.ID == s.docs.at(i).doc.ID {
+			return fmt.Errorf("document id %q is used twice: %s and %s", s.docs.at(i).doc.ID, s.docs.at(s.byPos[p-1]).doc.Where(), s.docs.at(i).doc.Where())
 		}
 	}
 	return nil
@@ -577,15 +589,15 @@ func pairKey(i, j int) uint64 { return uint64(i)<<32 | uint64(j) }
 
 // candidates returns the pairs to verify, as sorted pair keys of places.
 func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
-	n := len(s.docs)
+	n := s.docs.n
 	var keys []uint64
 	if s.o.Exhaustive {
 		for p := 0; p < n; p++ {
-			if s.docs[s.byPos[p]].tokens == 0 {
+			if s.docs.at(s.byPos[p]).tokens == 0 {
 				continue
 			}
 			for q := p + 1; q < n; q++ {
-				if s.docs[s.byPos[q]].tokens > 0 {
+				if s.docs.at(s.byPos[q]).tokens > 0 {
 					keys = append(keys, pairKey(p, q))
 				}
 			}
@@ -598,14 +610,14 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 	group := map[int][]int{}
 	grouped := make([]bool, n) // has a group
 	first := make(map[[2]uint64]int, n)
-	for i := range s.docs {
+	for i := range s.docs.n {
 		rep[i] = -1
-		if s.docs[i].tokens == 0 {
+		if s.docs.at(i).tokens == 0 {
 			continue
 		}
-		r, ok := first[s.docs[i].norm]
+		r, ok := first[s.docs.at(i).norm]
 		if !ok {
-			first[s.docs[i].norm] = i
+			first[s.docs.at(i).norm] = i
 			rep[i] = i
 			continue
 		}
@@ -804,7 +816,7 @@ func (s *scan) parallel(ctx context.Context, stage string, n int, fn func(w, i i
 // the candidates and returns the reported pairs, in order of decreasing
 // score, then ids.
 func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pair, error) {
-	n := len(s.docs)
+	n := s.docs.n
 	need := make([]bool, n) // by place
 	for _, c := range cands {
 		need[c>>32], need[c&0xffffffff] = true, true
@@ -817,7 +829,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	for p, ok := range need {
 		switch {
 		case !ok:
-		case s.docs[s.byPos[p]].hashes != nil:
+		case s.docs.at(s.byPos[p]).hashes != nil:
 			keptPlaces = append(keptPlaces, p)
 		default:
 			places = append(places, p)
@@ -828,7 +840,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	atBufs := make([][]int32, s.workers) // each worker's scratch for newSeq
 	err := s.parallel(ctx, "sequencing", len(keptPlaces), func(w, k int) {
 		p := keptPlaces[k]
-		l := &s.docs[s.byPos[p]]
+		l := s.docs.at(s.byPos[p])
 		var seq *passage.Seq
 		seq, atBufs[w] = s.newSeq(l.hashes, l.distinct, atBufs[w])
 		s.sides[p] = side{seq: *seq, tokens: l.tokens, norm: l.norm}
@@ -836,8 +848,8 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	if err != nil {
 		return nil, err
 	}
-	for i := range s.docs {
-		s.docs[i].hashes = nil
+	for i := range s.docs.n {
+		s.docs.at(i).hashes = nil
 	}
 	ex := s.ex
 	type job struct {
@@ -855,7 +867,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			var at []int32 // scratch for newSeq
 			for j := range jobs {
 				f := e.Shingles(j.text)
-				l := &s.docs[s.byPos[j.p]]
+				l := s.docs.at(s.byPos[j.p])
 				distinct := l.distinct
 				if f.Norm != l.norm {
 					distinct = -1
@@ -904,7 +916,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 			pr := verify(&matchers[w], &s.sides[p], &s.sides[q], &s.o, s.isStock, minScore, &slabs[w])
 			if reported(&pr, minScore) {
 				pr.I, pr.J = p, q
-				pr.A, pr.B = s.docs[s.byPos[p]].doc.ID, s.docs[s.byPos[q]].doc.ID
+				pr.A, pr.B = s.docs.at(s.byPos[p]).doc.ID, s.docs.at(s.byPos[q]).doc.ID
 				kept = append(kept, pr)
 			}
 		}
@@ -951,7 +963,7 @@ func (s *scan) countWords(ctx context.Context, src Source, pairs []Pair) error {
 // verification leaves in their spans, into byte ranges and texts, and
 // counts their words.
 func (s *scan) evidence(ctx context.Context, src Source, pairs []Pair) error {
-	n := len(s.docs)
+	n := s.docs.n
 	inPair := make([]bool, n)
 	for _, p := range pairs {
 		inPair[p.I], inPair[p.J] = true, true
