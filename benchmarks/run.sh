@@ -23,14 +23,18 @@ sizes=("$@")
 (cd "$here" && go build -o "$work/ekzhuscan" ./cmd/ekzhuscan && go build -o "$work/gencorpus" ./cmd/gencorpus && go build -o "$work/harness" ./cmd/harness)
 
 reuters=$shared/corpora/reuters21578/docs.jsonl
-echo "Reuters-21578 ($(du -h "$reuters" | cut -f1)), $(nproc) cores, $(date -u +%F), median of $runs runs, GOMEMLIMIT=$GOMEMLIMIT"
+echo "Reuters-21578 ($(du -h "$reuters" | cut -f1)), $(nproc) cores, $(date -u +%F), median of $runs rounds, GOMEMLIMIT=$GOMEMLIMIT"
 echo
 echo "| program | median s | min s | max s | peak RSS MiB |"
 echo "|---|---|---|---|---|"
-"$work/harness" -runs "$runs" -label "wc -w (floor)" -- wc -w "$reuters"
-"$work/harness" -runs "$runs" -label "ekzhu/minhash-lsh program (documents only)" -- "$work/ekzhuscan" -id-field doc_id "$reuters"
-"$work/harness" -runs "$runs" -label "neardup scan --format csv" -- "$work/neardup" scan -q --id-field doc_id --format csv -o /dev/null "$reuters"
-"$work/harness" -runs "$runs" -label "neardup scan --format json" -- "$work/neardup" scan -q --id-field doc_id --format json -o /dev/null "$reuters"
+# In rounds: every program meets the same moments of the machine's load.
+"$work/harness" -runs "$runs" -label "wc -w (floor)" -label "ekzhu/minhash-lsh program (documents only)" \
+  -label "neardup scan (default: text report)" -label "neardup scan --format csv" -label "neardup scan --format json" -- \
+  wc -w "$reuters" ::: \
+  "$work/ekzhuscan" -id-field doc_id "$reuters" ::: \
+  "$work/neardup" scan -q --id-field doc_id -o /dev/null "$reuters" ::: \
+  "$work/neardup" scan -q --id-field doc_id --format csv -o /dev/null "$reuters" ::: \
+  "$work/neardup" scan -q --id-field doc_id --format json -o /dev/null "$reuters"
 
 echo
 echo "Generated corpora (gencorpus, vocabulary and lengths of Reuters; 2% copies, 2% shared paragraphs, 20% boilerplate)"

@@ -4,8 +4,16 @@
 //
 //	harness -runs 5 -label "neardup scan" -- neardup scan -q corpus.jsonl
 //
-// The command's standard output is discarded; its standard error is shown
-// when it fails.
+// Several commands separated by ::: are timed in rounds, each round
+// running every command once, starting with a different one each time,
+// and get a row each, with their labels in order: all of them meet the
+// same moments of a shared machine's load, so their ratios hold better
+// than those of commands timed one after the other.
+//
+//	harness -runs 7 -label "wc -w" -label neardup -- wc -w docs.jsonl ::: neardup scan -q docs.jsonl
+//
+// The commands' standard output is discarded; a command's standard error
+// is shown when it fails.
 package main
 
 import (
@@ -20,36 +28,79 @@ import (
 	"time"
 )
 
+// timing is what the runs of one command measured.
+type timing struct {
+	label string
+	args  []string
+	walls []float64
+	peak  int64 // KiB
+}
+
 func main() {
-	runs := flag.Int("runs", 5, "times to run the command")
-	label := flag.String("label", "", "row label (default: the command)")
+	runs := flag.Int("runs", 5, "times to run each command")
+	var labels []string
+	flag.Func("label", "row label, one a command in order (default: the command)", func(s string) error {
+		labels = append(labels, s)
+		return nil
+	})
 	flag.Parse()
-	args := flag.Args()
-	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: harness [-runs N] [-label L] -- command args...")
+	cmds := split(flag.Args())
+	if len(cmds) == 0 || len(labels) > len(cmds) {
+		fmt.Fprintln(os.Stderr, "usage: harness [-runs N] [-label L]... -- command args... [::: command args...]")
 		os.Exit(2)
 	}
-	if *label == "" {
-		*label = strings.Join(args, " ")
-	}
-	var walls []float64
-	var peak int64
-	for i := 0; i < *runs; i++ {
-		cmd := exec.Command(args[0], args[1:]...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		start := time.Now()
-		err := cmd.Run()
-		wall := time.Since(start).Seconds()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "harness: %s: %v\n%s", *label, err, stderr.String())
-			os.Exit(1)
-		}
-		walls = append(walls, wall)
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			peak = max(peak, ru.Maxrss) // KiB on Linux
+	ts := make([]timing, len(cmds))
+	for i, args := range cmds {
+		ts[i] = timing{label: strings.Join(args, " "), args: args}
+		if i < len(labels) {
+			ts[i].label = labels[i]
 		}
 	}
-	slices.Sort(walls)
-	fmt.Printf("| %s | %.3f | %.3f | %.3f | %d |\n", *label, walls[len(walls)/2], walls[0], walls[len(walls)-1], peak/1024)
+	for r := 0; r < *runs; r++ {
+		for k := range ts {
+			t := &ts[(r+k)%len(ts)]
+			if err := t.run(); err != nil {
+				fmt.Fprintf(os.Stderr, "harness: %s: %v\n", t.label, err)
+				os.Exit(1)
+			}
+		}
+	}
+	for _, t := range ts {
+		slices.Sort(t.walls)
+		fmt.Printf("| %s | %.3f | %.3f | %.3f | %d |\n", t.label, t.walls[len(t.walls)/2], t.walls[0], t.walls[len(t.walls)-1], t.peak/1024)
+	}
+}
+
+// split cuts args into commands at each ":::".
+func split(args []string) [][]string {
+	var cmds [][]string
+	for len(args) > 0 {
+		i := slices.Index(args, ":::")
+		if i < 0 {
+			i = len(args)
+		}
+		if i > 0 {
+			cmds = append(cmds, args[:i])
+		}
+		args = args[min(i+1, len(args)):]
+	}
+	return cmds
+}
+
+// run runs t's command once and records its wall time and peak RSS.
+func (t *timing) run() error {
+	cmd := exec.Command(t.args[0], t.args[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start).Seconds()
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, stderr.String())
+	}
+	t.walls = append(t.walls, wall)
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		t.peak = max(t.peak, ru.Maxrss) // KiB on Linux
+	}
+	return nil
 }
