@@ -2,7 +2,6 @@ package detect
 
 import (
 	"cmp"
-	"slices"
 )
 
 // Clusters returns the connected components of pairs, Candidate pairs
@@ -41,31 +40,48 @@ func Clusters(docs []Document, pairs []Pair) []Cluster {
 			parent[max(a, b)] = min(a, b)
 		}
 	}
-	byRoot := make(map[int][]int)
+	// A component's root is its least member (links point down), so
+	// roots come in document order, each before its other members; the
+	// members are gathered by counting, in document order too.
+	size := make([]int32, len(docs))
 	var roots []int
 	for i := range docs {
 		if !linked[i] {
 			continue
 		}
 		r := find(i)
-		if _, ok := byRoot[r]; !ok {
+		if r == i {
 			roots = append(roots, r)
 		}
-		byRoot[r] = append(byRoot[r], i)
+		size[r]++
 	}
-	slices.Sort(roots)
+	at := make([]int32, len(docs)) // where a root's members start in all
+	n := int32(0)
+	for _, r := range roots {
+		at[r], n = n, n+size[r]
+	}
+	all := make([]int, n)
+	for i := range docs {
+		if linked[i] {
+			r := find(i)
+			all[at[r]] = i
+			at[r]++
+		}
+	}
 	clusters := make([]Cluster, 0, len(roots))
+	start := 0
 	for n, r := range roots {
-		ms := byRoot[r]
+		ms := all[start : start+int(size[r])]
+		start += len(ms)
 		src := ms[0]
 		for _, m := range ms[1:] {
 			if better(m, src, docs, contained) {
 				src = m
 			}
 		}
-		c := Cluster{ID: n + 1, Source: docs[src].ID}
-		for _, m := range ms {
-			c.Members = append(c.Members, docs[m].ID)
+		c := Cluster{ID: n + 1, Source: docs[src].ID, Members: make([]string, len(ms))}
+		for k, m := range ms {
+			c.Members[k] = docs[m].ID
 		}
 		clusters = append(clusters, c)
 	}

@@ -475,3 +475,73 @@ func TestNoEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestClustersAreComponents holds Clusters to the connected components of
+// random graphs found by search: members in document order, clusters in
+// order of their first member, candidates linking nothing, and the
+// source the member that better (the stated rule) prefers.
+func TestClustersAreComponents(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	for trial := 0; trial < 500; trial++ {
+		n := 1 + rng.IntN(40)
+		docs := make([]Document, n)
+		for i := range docs {
+			docs[i].ID = fmt.Sprintf("d%02d", i)
+			if rng.IntN(3) == 0 {
+				docs[i].Date = fmt.Sprintf("2024-12-%02d", 1+rng.IntN(5))
+			}
+		}
+		var pairs []Pair
+		adj := make([][]int, n)
+		contained := make([]float64, n)
+		for range rng.IntN(2 * n) {
+			i, j := rng.IntN(n), rng.IntN(n)
+			if i == j {
+				continue
+			}
+			i, j = min(i, j), max(i, j)
+			p := Pair{I: i, J: j, Kind: []string{Reuse, NearDuplicate, Candidate}[rng.IntN(3)], ContainmentA: float64(rng.IntN(4)) / 4, ContainmentB: float64(rng.IntN(4)) / 4}
+			pairs = append(pairs, p)
+			if p.Kind != Candidate {
+				adj[i], adj[j] = append(adj[i], j), append(adj[j], i)
+				contained[i] += p.ContainmentA
+				contained[j] += p.ContainmentB
+			}
+		}
+		var want []Cluster
+		seen := make([]bool, n)
+		for i := range n {
+			if seen[i] || len(adj[i]) == 0 {
+				continue
+			}
+			var ms []int
+			stack := []int{i}
+			seen[i] = true
+			for len(stack) > 0 {
+				x := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				ms = append(ms, x)
+				for _, y := range adj[x] {
+					if !seen[y] {
+						seen[y] = true
+						stack = append(stack, y)
+					}
+				}
+			}
+			slices.Sort(ms)
+			c := Cluster{ID: len(want) + 1}
+			src := ms[0]
+			for _, m := range ms {
+				c.Members = append(c.Members, docs[m].ID)
+				if better(m, src, docs, contained) {
+					src = m
+				}
+			}
+			c.Source = docs[src].ID
+			want = append(want, c)
+		}
+		if got := Clusters(docs, pairs); !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Fatalf("trial %d: got %+v, want %+v", trial, got, want)
+		}
+	}
+}

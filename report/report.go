@@ -360,15 +360,12 @@ func Text(w io.Writer, r Report) error {
 	if len(r.Pairs) == 0 {
 		tw.printf("\nNo near-duplicates and no shared passages found.\n")
 	}
-	docs := make(map[string]*detect.Document, len(r.Documents))
-	for i := range r.Documents {
-		docs[r.Documents[i].ID] = &r.Documents[i]
-	}
+	doc := documentsByID(r.Documents)
 	var line []byte
 	for _, c := range r.Clusters {
 		tw.printf("\nCluster %d: %d documents, probable source %s\n", c.ID, len(c.Members), c.Source)
 		for _, m := range c.Members {
-			d := docs[m]
+			d := doc(m)
 			// "  id  (date, source, title)\n", without what is empty.
 			line = append(append(line[:0], "  "...), m...)
 			sep := "  ("
@@ -441,6 +438,31 @@ func Text(w io.Writer, r Report) error {
 		return tw.err
 	}
 	return bw.Flush()
+}
+
+// documentsByID returns a function that finds a document by its id: by
+// binary search in docs when they are in order of id, as a scan reports
+// them, and else through a map.
+func documentsByID(docs []detect.Document) func(id string) *detect.Document {
+	byID := func(d detect.Document, id string) int { return strings.Compare(d.ID, id) }
+	if slices.IsSortedFunc(docs, func(a, b detect.Document) int { return strings.Compare(a.ID, b.ID) }) {
+		return func(id string) *detect.Document {
+			if i, ok := slices.BinarySearchFunc(docs, id, byID); ok {
+				return &docs[i]
+			}
+			return &detect.Document{}
+		}
+	}
+	m := make(map[string]*detect.Document, len(docs))
+	for i := range docs {
+		m[docs[i].ID] = &docs[i]
+	}
+	return func(id string) *detect.Document {
+		if d, ok := m[id]; ok {
+			return d
+		}
+		return &detect.Document{}
+	}
 }
 
 // Longest returns up to n passages, longest first, ties in text order.

@@ -302,3 +302,24 @@ func (w *failWriter) Write(p []byte) (int, error) {
 	w.n++
 	return 0, errFull
 }
+
+// TestDocumentsByID finds documents in order of id (by search) and in
+// any order (by map), and answers an unknown id with an empty document.
+func TestDocumentsByID(t *testing.T) {
+	var docs []detect.Document
+	for _, id := range []string{"a1", "b2", "c3", "d4", "e5"} {
+		docs = append(docs, detect.Document{Doc: corpus.Doc{ID: id, Title: "title " + id}})
+	}
+	shuffled := []detect.Document{docs[3], docs[0], docs[4], docs[2], docs[1]}
+	for _, ds := range [][]detect.Document{docs, shuffled} {
+		doc := documentsByID(ds)
+		for _, d := range docs {
+			if got := doc(d.ID); got.Title != d.Title {
+				t.Errorf("%s: %+v", d.ID, got)
+			}
+		}
+		if got := doc("zz"); got.ID != "" {
+			t.Errorf("unknown id: %+v", got)
+		}
+	}
+}
