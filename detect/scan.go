@@ -426,9 +426,8 @@ func (s *scan) first(ctx context.Context, src Source) error {
 			wk.df = nil
 		}(s.ws[w])
 	}
-	// Documents are kept in chunks that never move while the workers
-	// write to them.
-	const chunk = lightChunk
+	// Documents are kept in chunks (lights) that never move while the
+	// workers write to them.
 	var chunks [][]light
 	n := 0
 	var batch []job
@@ -452,8 +451,8 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		if i > MaxDocs {
 			return fmt.Errorf("more than %d documents: split the corpus", MaxDocs)
 		}
-		if n%chunk == 0 {
-			chunks = append(chunks, make([]light, 0, chunk))
+		if n%lightChunk == 0 {
+			chunks = append(chunks, make([]light, 0, lightChunk))
 		}
 		c := &chunks[len(chunks)-1]
 		meta := d
@@ -824,7 +823,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 	// What verification needs of each: its sequence, tokens and norm,
 	// from the hashes kept by the first reading, or else from the text
 	// read again. The texts are read again after verification, for the
-	// documents of reported pairs only.
+	// documents of reported pairs only, unless Options.NoEvidence.
 	var places, nums, keptPlaces []int
 	for p, ok := range need {
 		switch {
