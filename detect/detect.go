@@ -24,9 +24,19 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
-// reported reports whether a verified pair is reported at minScore.
-func reported(p *Pair, minScore float64) bool {
-	return p.Kind == Duplicate || p.Kind == NearDuplicate || p.Shared > 0 && p.Score >= minScore
+// reported reports whether a verified pair is reported at minScore when
+// pairs share passages enough for reuse at reuseScore: duplicates and
+// near-duplicates always are, reuse when its score reaches minScore, and
+// other pairs that share shingles (candidates) only when minScore is below
+// reuseScore and their score reaches it.
+func reported(p *Pair, minScore, reuseScore float64) bool {
+	switch p.Kind {
+	case Duplicate, NearDuplicate:
+		return true
+	case Reuse:
+		return p.Score >= minScore
+	}
+	return p.Shared > 0 && p.Score >= minScore && minScore < reuseScore
 }
 
 // SortPairs orders pairs by decreasing score, then by ids.
@@ -69,7 +79,7 @@ func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool,
 		p.Kind = Candidate
 		return p
 	}
-	res := m.Compare(sa, sb, passage.Options{Stock: stock, MinWeight: o.MinPassage, Gap: o.Gap})
+	res := m.Compare(sa, sb, passage.Options{Stock: stock, MinWeight: o.MinPassage, MinTotal: o.MinEvidence, Gap: o.Gap})
 	da, db := sa.Distinct(), sb.Distinct()
 	p.Shared = res.Shared
 	p.Jaccard = float64(res.Shared) / float64(da+db-res.Shared)
@@ -92,7 +102,7 @@ func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool,
 	default:
 		p.Kind = Candidate
 	}
-	if len(res.Passages) > 0 && reported(&p, minScore) {
+	if len(res.Passages) > 0 && reported(&p, minScore, o.ReuseScore) {
 		p.Passages = slab.take(len(res.Passages))
 		for i, ps := range res.Passages {
 			p.Passages[i] = Passage{A: Span{ps.A0, ps.A1}, B: Span{ps.B0, ps.B1}}

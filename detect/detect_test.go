@@ -175,6 +175,52 @@ func TestStockPhrases(t *testing.T) {
 	}
 }
 
+// TestSharedPhraseIsNotReuse: two short briefs that share one turn of
+// phrase of six words (two shingles) are not reuse, though the phrase
+// covers more than a tenth of each; a shared sentence of twelve words
+// (eight shingles) is. With MinEvidence 1 the phrase alone would pair.
+func TestSharedPhraseIsNotReuse(t *testing.T) {
+	phrase := "for a proposed public offering of"
+	sentence := "the company said the sale would be completed by the end of june"
+	docs := []corpus.Doc{
+		{ID: "a", Text: "Acme Corp said it filed with regulators " + phrase + " two mln common shares priced near ten dlrs each."},
+		{ID: "b", Text: "Widget Inc registered " + phrase + " bonds worth 40 mln dlrs, underwritten by First Boston."},
+		{ID: "c", Text: "Gadget Co agreed to sell its plastics unit to a Dutch buyer. " + sentence + "."},
+		{ID: "d", Text: "A Dutch chemicals group will buy the plastics arm of Gadget Co. " + sentence + ", it added."},
+		// Two dividend notices: three shared shingles give a Jaccard
+		// similarity of 0.19, above the reuse score, but no evidence.
+		{ID: "e", Text: "Qtly div 25 cts vs 25 cts prior. Pay April 24. Record March 31."},
+		{ID: "f", Text: "Qtly div 25 cts vs 25 cts. Pay May 15. Record April 20."},
+	}
+	res := mustRun(t, docs, Defaults())
+	if got := pairList(res); got != "c~d:reuse" {
+		t.Errorf("pairs %q, want c~d:reuse alone", got)
+	}
+	o := Defaults()
+	o.MinScore = 0
+	res = mustRun(t, docs, o)
+	found := 0
+	for _, p := range res.Pairs {
+		if p.A+p.B == "ab" || p.A+p.B == "ef" {
+			found++
+			if p.Kind != Candidate || len(p.Passages) != 0 || p.Score != p.Jaccard {
+				t.Errorf("%s~%s at MinScore 0: kind %s, %d passages, score %v, Jaccard %v; want a candidate scored on Jaccard, no passage", p.A, p.B, p.Kind, len(p.Passages), p.Score, p.Jaccard)
+			}
+			if p.A == "e" && !(p.Score > o.ReuseScore) {
+				t.Errorf("e~f scores %v, not above the reuse score: the case is not tested", p.Score)
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("MinScore 0: %d of a~b and e~f reported, want both as candidates", found)
+	}
+	o = Defaults()
+	o.MinEvidence = 1
+	if got := pairList(mustRun(t, docs, o)); !strings.Contains(got, "a~b:reuse") {
+		t.Errorf("MinEvidence 1: pairs %q, want a~b:reuse among them", got)
+	}
+}
+
 // planted builds a corpus with whole copies, shared paragraphs and
 // unrelated articles, and returns the pairs that share text.
 func planted(seed uint64, n int) ([]corpus.Doc, map[string]bool) {

@@ -139,11 +139,12 @@ func Verify(o Options, fa, fb *Features, textA, textB string, stock func(uint64)
 	return p
 }
 
-// Reported reports whether a verified pair is reported when the least
-// reported score is minScore (Params.MinScore): duplicates and
-// near-duplicates always are, other pairs that share text when their
-// score reaches minScore.
-func (p *Pair) Reported(minScore float64) bool { return reported(p, minScore) }
+// Reports reports whether a scan with options o reports a verified pair:
+// duplicates and near-duplicates always, reuse when its score reaches
+// the least reported score (Params.MinScore), and candidates (pairs that
+// share shingles but too few passages for reuse) only when that score is
+// set below ReuseScore and theirs reaches it.
+func (o *Options) Reports(p *Pair) bool { return reported(p, o.minScore(), o.ReuseScore) }
 
 // Decided reports whether p is reported by default: a duplicate, a
 // near-duplicate or reuse.

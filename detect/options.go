@@ -49,6 +49,16 @@ type Options struct {
 	// MinPassage is the least number of shingles, stock phrases not
 	// counted, that a shared run needs to be evidence.
 	MinPassage int
+	// MinEvidence is the least number of shingles, stock phrases not
+	// counted, that a pair's passages must hold together to be evidence
+	// at all. Two articles that share fewer share a turn of phrase ("for
+	// a proposed public offering of"), which in a short article would
+	// otherwise cover a tenth of it; such a pair is scored on its Jaccard
+	// similarity alone. The default, 5, is the default of passim (the
+	// text-reuse detector of the Viral Texts project,
+	// github.com/dasmiq/passim) for the least number of matching 5-grams
+	// between two documents. Zero or one counts any passage.
+	MinEvidence int
 	// Gap is the most shingles between two runs, on both sides, for them
 	// to join into one passage.
 	Gap int
@@ -104,6 +114,7 @@ func Defaults() Options {
 		PassageHashes: 1,
 		MinPrints:     2,
 		MinPassage:    1,
+		MinEvidence:   5,
 		Gap:           6,
 		StockFraction: 0.1,
 		StockMinDocs:  5,
@@ -134,6 +145,8 @@ func (o *Options) Check() error {
 		return fmt.Errorf("window %d: must be at least 1", o.Window)
 	case o.MinPassage < 1:
 		return fmt.Errorf("min passage %d: must be at least 1", o.MinPassage)
+	case o.MinEvidence < 0:
+		return fmt.Errorf("min evidence %d: must not be negative", o.MinEvidence)
 	case o.Gap < 0:
 		return fmt.Errorf("gap %d: must not be negative", o.Gap)
 	case o.StockFraction < 0 || o.StockFraction > 1:
@@ -176,6 +189,7 @@ type Params struct {
 	PassageHashes   int        `json:"passage_hashes"`
 	MinPrints       int        `json:"min_prints"`
 	MinPassage      int        `json:"min_passage"`
+	MinEvidence     int        `json:"min_evidence"`
 	Gap             int        `json:"gap"`
 	StockMinDocs    int        `json:"stock_min_docs"`
 	Exhaustive      bool       `json:"exhaustive,omitempty"`
@@ -191,7 +205,7 @@ func (o *Options) params(n int, db lsh.Params) Params {
 		Unit: o.Shingle.Unit.String(), K: o.Shingle.K, Hasher: o.Hasher, Perms: o.Perms, Seed: o.Seed,
 		NormVersion: shingle.Version, Threshold: o.Threshold, Bands: db, ProbAtThreshold: db.Probability(o.Threshold),
 		ReuseScore: o.ReuseScore, MinScore: o.minScore(), Window: o.Window, PassageHashes: o.PassageHashes, MinPrints: o.MinPrints,
-		MinPassage: o.MinPassage, Gap: o.Gap,
+		MinPassage: o.MinPassage, MinEvidence: o.MinEvidence, Gap: o.Gap,
 		StockMinDocs: o.stockMin(n), Exhaustive: o.Exhaustive,
 	}
 }

@@ -913,7 +913,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		for c := ch * chunk; c < min(len(cands), (ch+1)*chunk); c++ {
 			p, q := int(cands[c]>>32), int(cands[c]&0xffffffff)
 			pr := verify(&matchers[w], &s.sides[p], &s.sides[q], &s.o, s.isStock, minScore, &slabs[w])
-			if reported(&pr, minScore) {
+			if reported(&pr, minScore, s.o.ReuseScore) {
 				pr.I, pr.J = p, q
 				pr.A, pr.B = s.docs.at(s.byPos[p]).doc.ID, s.docs.at(s.byPos[q]).doc.ID
 				kept = append(kept, pr)

@@ -220,16 +220,15 @@ func (x *Index) sketch(b *Batch, written bool) ([]uint16, error) {
 
 // collector gathers the documents and pairs of a run.
 type collector struct {
-	x        *Index
-	minScore float64
-	docs     []detect.Document
-	at       map[string]int
-	pairs    []detect.Pair
-	cache    map[string]*found // indexed documents loaded to verify against
+	x     *Index
+	docs  []detect.Document
+	at    map[string]int
+	pairs []detect.Pair
+	cache map[string]*found // indexed documents loaded to verify against
 }
 
 func newCollector(x *Index) *collector {
-	return &collector{x: x, minScore: x.o.Params(0).MinScore, at: map[string]int{}, cache: map[string]*found{}}
+	return &collector{x: x, at: map[string]int{}, cache: map[string]*found{}}
 }
 
 func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
@@ -311,7 +310,7 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 			a, b = b, a
 		}
 		p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
-		if !p.Reported(c.minScore) {
+		if !x.o.Reports(&p) {
 			continue
 		}
 		oi := c.doc(o.doc, &o.f)

@@ -140,6 +140,11 @@ type Options struct {
 	// MinWeight is the least Weight a passage, its runs joined, needs to
 	// be kept. Runs of any weight take part in joining.
 	MinWeight int
+	// MinTotal is the least Weight that the kept passages must hold
+	// together: with less, Compare finds no passage. Two texts that share
+	// only a few shingles share a phrase (a common turn of words), which
+	// is no evidence that one was taken from the other.
+	MinTotal int
 	// Gap is the most shingles that may separate two runs, on each side,
 	// for them to join into one passage.
 	Gap int
@@ -287,7 +292,7 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 	}
 	m.findRuns(o, maxRep)
 	m.tile(a.Len(), b.Len())
-	res.Passages = m.join(o.Gap, o.MinWeight)
+	res.Passages = m.join(o.Gap, o.MinWeight, o.MinTotal)
 	return res
 }
 
@@ -436,8 +441,8 @@ func (m *Matcher) tile(na, nb int) {
 
 // join merges runs, in order of A, whose gaps on both sides are at most
 // gap shingles and run forward on both sides, and keeps the passages of
-// at least minWeight.
-func (m *Matcher) join(gap, minWeight int) []Passage {
+// at least minWeight, if they weigh minTotal together.
+func (m *Matcher) join(gap, minWeight, minTotal int) []Passage {
 	if len(m.runs) > 1 {
 		slices.SortFunc(m.runs, func(p, q Run) int { return cmp.Compare(p.A, q.A) })
 	}
@@ -454,11 +459,15 @@ func (m *Matcher) join(gap, minWeight int) []Passage {
 		}
 		m.passes = append(m.passes, Passage{A0: r.A, A1: r.A + r.Len - 1, B0: r.B, B1: r.B + r.Len - 1, Weight: r.Weight})
 	}
-	kept := m.passes[:0]
+	kept, total := m.passes[:0], 0
 	for _, p := range m.passes {
 		if p.Weight >= minWeight {
 			kept = append(kept, p)
+			total += p.Weight
 		}
+	}
+	if total < minTotal {
+		kept = kept[:0]
 	}
 	m.passes = kept
 	return kept

@@ -44,6 +44,14 @@ func TestCompare(t *testing.T) {
 			"10 [{0 11 0 12 10}]"},
 		{"min weight", cat(rng(1, 3), []uint64{77}, rng(10, 16)), cat(rng(1, 3), []uint64{88}, rng(10, 16)), Options{MinWeight: 3},
 			"8 [{3 8 3 8 6}]"},
+		{"min total: one phrase is not enough", cat(rng(1, 3), rng(100, 120)), cat(rng(200, 220), rng(1, 3)), Options{MinTotal: 5},
+			"2 []"},
+		{"min total: passages add up", cat(rng(1, 4), rng(100, 120), rng(4, 6)), cat(rng(1, 4), rng(200, 220), rng(4, 6)), Options{MinTotal: 5},
+			"5 [{0 2 0 2 3} {23 24 23 24 2}]"},
+		{"min total counts kept passages only", cat(rng(1, 4), rng(100, 120), rng(4, 6)), cat(rng(1, 4), rng(200, 220), rng(4, 6)), Options{MinWeight: 3, MinTotal: 4},
+			"5 []"},
+		{"min total leaves stock out", cat(rng(1, 3), rng(900, 903), rng(3, 5)), cat(rng(1, 3), rng(900, 903), rng(3, 5)), Options{Stock: stock, MinTotal: 5},
+			"7 []"},
 		{"stock only run dropped", cat(rng(1, 3), rng(900, 905)), cat(rng(900, 905), rng(1, 3)), Options{Stock: stock},
 			"7 [{0 1 5 6 2}]"},
 		{"stock inside a run", cat(rng(1, 4), rng(900, 903), rng(4, 7)), cat(rng(1, 4), rng(900, 903), rng(4, 7)), Options{Stock: stock},
@@ -200,7 +208,7 @@ func TestCompareMatchesReference(t *testing.T) {
 			t.Fatalf("trial %d: NewSharedSeq has Len %d, Distinct %d; NewSeq %d, %d", trial, sparseA.Len(), sparseA.Distinct(), sa.Len(), sa.Distinct())
 		}
 		for other, b := range bs {
-			o := Options{Gap: rng.IntN(8), MinWeight: rng.IntN(4), MaxRepeat: rng.IntN(80)}
+			o := Options{Gap: rng.IntN(8), MinWeight: rng.IntN(4), MinTotal: rng.IntN(12), MaxRepeat: rng.IntN(80)}
 			if trial%2 == 0 {
 				o.Stock = func(h uint64) bool { return h%5 == 0 }
 			}
@@ -299,7 +307,14 @@ func reference(a, b []uint64, o Options) Result {
 		s = e
 	}
 	m.tile(len(a), len(b))
-	res.Passages = slices.Clone(m.join(o.Gap, o.MinWeight))
+	res.Passages = slices.Clone(m.join(o.Gap, o.MinWeight, 0))
+	total := 0
+	for _, p := range res.Passages {
+		total += p.Weight
+	}
+	if total < o.MinTotal {
+		res.Passages = nil
+	}
 	return res
 }
 

@@ -120,6 +120,7 @@ func detectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "min-prints", Value: d.MinPrints, Usage: "fingerprints two documents must share to be reuse candidates", Category: "Passages"},
 		&cli.IntFlag{Name: "passage-hashes", Value: d.PassageHashes, Usage: "hash functions passage windows are min-hashed with", Category: "Passages"},
 		&cli.IntFlag{Name: "min-passage", Value: d.MinPassage, Usage: "least shingles, stock phrases aside, of a shared run", Category: "Passages"},
+		&cli.IntFlag{Name: "min-evidence", Value: d.MinEvidence, Usage: "least shingles, stock phrases aside, that a pair's passages hold together to be evidence (fewer: a shared phrase)", Category: "Passages"},
 		&cli.IntFlag{Name: "gap", Value: d.Gap, Usage: "most shingles between runs joined into one passage", Category: "Passages"},
 		&cli.Float64Flag{Name: "stock-fraction", Value: d.StockFraction, Usage: "share of documents from which a shingle is a stock phrase", Category: "Passages"},
 		&cli.IntFlag{Name: "stock-min-docs", Value: d.StockMinDocs, Usage: "least documents from which a shingle is a stock phrase", Category: "Passages"},
@@ -149,6 +150,7 @@ func options(c *cli.Context) (detect.Options, error) {
 	o.PassageHashes = c.Int("passage-hashes")
 	o.MinPrints = c.Int("min-prints")
 	o.MinPassage = c.Int("min-passage")
+	o.MinEvidence = c.Int("min-evidence")
 	o.Gap = c.Int("gap")
 	o.StockFraction = c.Float64("stock-fraction")
 	o.StockMinDocs = c.Int("stock-min-docs")
@@ -258,8 +260,8 @@ func explain(w io.Writer, p detect.Params, st detect.Stats) {
 		p.Hasher, p.Perms, p.Seed, p.Bands, p.Threshold, p.ProbAtThreshold)
 	fmt.Fprintf(w, "passages: every window of %d shingles min-hashed by %d hash functions (winnowing); documents sharing a run of %d shingles are always candidates, windows of Jaccard s with probability 1-(1-s)^%d\n",
 		p.Window, p.PassageHashes, p.Window, p.PassageHashes)
-	fmt.Fprintf(w, "evidence: runs of ≥ %d non-stock shingles joined across gaps of ≤ %d; stock phrases: shingles in ≥ %d documents\n",
-		p.MinPassage, p.Gap, p.StockMinDocs)
+	fmt.Fprintf(w, "evidence: runs of ≥ %d non-stock shingles joined across gaps of ≤ %d, ≥ %d non-stock shingles a pair; stock phrases: shingles in ≥ %d documents\n",
+		p.MinPassage, p.Gap, p.MinEvidence, p.StockMinDocs)
 	if st.StockSketched {
 		fmt.Fprintf(w, "work: %d candidate pairs verified; shingle frequencies counted in a sketch\n", st.Candidates)
 	} else {

@@ -89,6 +89,9 @@ func explainPair(c *cli.Context, r report.Report) error {
 		detect.Reuse:         fmt.Sprintf("reuse: shared passages give score %.3f ≥ %.2f", p.Score, r.Params.ReuseScore),
 		detect.Candidate:     fmt.Sprintf("not reported by scan: score %.3f < %.2f", p.Score, r.Params.ReuseScore),
 	}[p.Kind]
+	if p.Kind == detect.Candidate && len(p.Passages) == 0 && p.Shared > 0 && r.Params.MinEvidence > 1 {
+		verdict += fmt.Sprintf("; what they share holds fewer than %d shingles outside stock phrases (--min-evidence), so it is a shared phrase, not a passage", r.Params.MinEvidence)
+	}
 	fmt.Fprintf(w, "\n%s\n", verdict)
 	fmt.Fprintf(w, "score %.3f  jaccard %.3f  containment A in B %.3f, B in A %.3f  coverage A %.3f, B %.3f  shared shingles %d\n",
 		p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB, p.Shared)
