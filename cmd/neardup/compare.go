@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/urfave/cli/v2"
 
@@ -68,13 +69,27 @@ Example:
 			if format == "json" {
 				return report.JSON(c.App.Writer, rep)
 			}
-			return explainPair(c, rep)
+			// A pair that shares too little for evidence is shown what it
+			// shares all the same, marked as phrases.
+			var phrases []detect.Passage
+			if ps := res.Pairs; len(ps) == 1 && ps[0].Kind == detect.Candidate && len(ps[0].Passages) == 0 && o.MinEvidence > 1 {
+				o.MinEvidence = 0
+				all, err := detect.Run(c.Context, docs, o)
+				if err != nil {
+					return err
+				}
+				if len(all.Pairs) == 1 {
+					phrases = all.Pairs[0].Passages
+				}
+			}
+			return explainPair(c, rep, phrases)
 		},
 	}
 }
 
-// explainPair writes the one pair of a comparison with all its passages.
-func explainPair(c *cli.Context, r report.Report) error {
+// explainPair writes the one pair of a comparison with all its passages,
+// and the phrases it shares below the evidence floor, if given.
+func explainPair(c *cli.Context, r report.Report, phrases []detect.Passage) error {
 	w := c.App.Writer
 	a, b := r.Documents[0], r.Documents[1]
 	fmt.Fprintf(w, "A: %s (%d tokens, %d shingles)\nB: %s (%d tokens, %d shingles)\n", a.ID, a.Tokens, a.Shingles, b.ID, b.Tokens, b.Shingles)
@@ -96,11 +111,20 @@ func explainPair(c *cli.Context, r report.Report) error {
 	fmt.Fprintf(w, "score %.3f  jaccard %.3f  containment A in B %.3f, B in A %.3f  coverage A %.3f, B %.3f  shared shingles %d\n",
 		p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB, p.Shared)
 	fmt.Fprintf(w, "\n%d shared passages:\n", len(p.Passages))
-	for i, ps := range p.Passages {
+	writePassages(w, p.Passages)
+	if len(phrases) > 0 {
+		fmt.Fprintf(w, "\n%d shared phrases, not evidence (below --min-evidence %d together):\n", len(phrases), r.Params.MinEvidence)
+		writePassages(w, phrases)
+	}
+	return nil
+}
+
+// writePassages lists passages, numbered, with both sides' text.
+func writePassages(w io.Writer, ps []detect.Passage) {
+	for i, ps := range ps {
 		fmt.Fprintf(w, "\n%d. %d words, A bytes %d-%d, B bytes %d-%d\n   A: %s\n", i+1, ps.Words, ps.A.Start, ps.A.End, ps.B.Start, ps.B.End, report.Quote(ps.Text, 1<<20))
 		if report.Quote(ps.TextB, 1<<20) != report.Quote(ps.Text, 1<<20) {
 			fmt.Fprintf(w, "   B: %s\n", report.Quote(ps.TextB, 1<<20))
 		}
 	}
-	return nil
 }

@@ -78,6 +78,35 @@ func TestCompareGolden(t *testing.T) {
 	golden(t, "compare.txt", out)
 }
 
+// TestCompareSharedPhrase: compare explains a pair that shares only a
+// phrase, below the evidence floor, and shows the phrase as no evidence.
+func TestCompareSharedPhrase(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
+	phrase := "for a proposed public offering of"
+	for name, text := range map[string]string{
+		a: "Acme Corp said it filed with regulators " + phrase + " two mln common shares priced near ten dlrs each.",
+		b: "Widget Inc registered " + phrase + " bonds worth 40 mln dlrs, underwritten by First Boston.",
+	} {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := neardup(t, "compare", a, b)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"not reported by scan", "0 shared passages", "1 shared phrases, not evidence (below --min-evidence 5 together)", "A: " + phrase + "\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = neardup(t, "compare", "--min-evidence", "1", a, b)
+	if code != 0 || !strings.Contains(out, "reuse: shared passages") || strings.Contains(out, "not evidence") {
+		t.Errorf("--min-evidence 1: exit %d, want the phrase as reuse evidence:\n%s", code, out)
+	}
+}
+
 // TestJSONContract checks the fields README.md promises.
 func TestJSONContract(t *testing.T) {
 	_, out, _ := neardup(t, "scan", "--format", "json", seeds)
