@@ -104,7 +104,7 @@ func explainPair(c *cli.Context, r report.Report, phrases []detect.Passage) erro
 		detect.Reuse:         fmt.Sprintf("reuse: shared passages give score %.3f ≥ %.2f", p.Score, r.Params.ReuseScore),
 		detect.Candidate:     fmt.Sprintf("not reported by scan: score %.3f < %.2f", p.Score, r.Params.ReuseScore),
 	}[p.Kind]
-	if p.Kind == detect.Candidate && len(p.Passages) == 0 && p.Shared > 0 && r.Params.MinEvidence > 1 {
+	if len(phrases) > 0 {
 		verdict += fmt.Sprintf("; what they share holds fewer than %d shingles outside stock phrases (--min-evidence), so it is a shared phrase, not a passage", r.Params.MinEvidence)
 	}
 	fmt.Fprintf(w, "\n%s\n", verdict)
