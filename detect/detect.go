@@ -97,7 +97,9 @@ func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool,
 	switch {
 	case p.Jaccard >= o.Threshold:
 		p.Kind = NearDuplicate
-	case len(res.Passages) > 0 && p.Score >= o.ReuseScore:
+	case len(res.Passages) > 0 && max(p.CoverageA, p.CoverageB) >= o.ReuseScore:
+		// Passages decide reuse, not the Jaccard similarity in the score:
+		// short character shingles give any two texts on one story some.
 		p.Kind = Reuse
 	default:
 		p.Kind = Candidate

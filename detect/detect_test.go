@@ -81,6 +81,55 @@ func TestSeeds(t *testing.T) {
 	}
 }
 
+// TestSeedsInCharacters: in character 7-grams too, only the pair that
+// shares AFP copy is reuse. Every pair of the five shares some 7-grams
+// (Jaccard above the reuse score for three more) and short runs of the
+// story's words; the floors in characters and the decision on coverage
+// leave them out.
+func TestSeedsInCharacters(t *testing.T) {
+	docs := readSeeds(t)
+	o := DefaultsFor(shingle.Config{Unit: shingle.CharUnit, K: 7})
+	o.Exhaustive = true
+	if got := pairList(mustRun(t, docs, o)); got != "000_a86943d9168e89d9.txt~003_c20ac59b2d2f44c9.txt:reuse" {
+		t.Errorf("pairs %s", got)
+	}
+	o.MinScore = 0
+	above := 0
+	for _, p := range mustRun(t, docs, o).Pairs[1:] {
+		if p.Kind != Candidate {
+			t.Errorf("%s~%s: %s, want candidate", p.A, p.B, p.Kind)
+		}
+		if p.Jaccard >= o.ReuseScore {
+			above++
+		}
+	}
+	if above == 0 {
+		t.Error("no other pair has a Jaccard similarity above the reuse score: the decision on coverage is not tested")
+	}
+}
+
+func TestDefaultsFor(t *testing.T) {
+	for _, tc := range []struct {
+		c                    shingle.Config
+		minPassage, evidence int
+	}{
+		{shingle.Config{Unit: shingle.WordUnit, K: 5}, 1, 5},
+		{shingle.Config{Unit: shingle.WordUnit, K: 8}, 1, 5},
+		{shingle.Config{Unit: shingle.CharUnit, K: 7}, 11, 44},
+		{shingle.Config{Unit: shingle.CharUnit, K: 3}, 15, 48},
+		{shingle.Config{Unit: shingle.CharUnit, K: 40}, 1, 11},
+		{shingle.Config{Unit: shingle.CharUnit, K: 60}, 1, 1},
+	} {
+		o := DefaultsFor(tc.c)
+		if o.Shingle != tc.c || o.MinPassage != tc.minPassage || o.MinEvidence != tc.evidence {
+			t.Errorf("DefaultsFor(%v): shingles %v, MinPassage %d, MinEvidence %d; want %d, %d", tc.c, o.Shingle, o.MinPassage, o.MinEvidence, tc.minPassage, tc.evidence)
+		}
+		if err := o.Check(); err != nil {
+			t.Errorf("DefaultsFor(%v): %v", tc.c, err)
+		}
+	}
+}
+
 // TestSeedsScoresOfOtherPairs checks that every other pair of seeds was
 // looked at and scored well below the pair that shares wire copy.
 func TestSeedsScoresOfOtherPairs(t *testing.T) {

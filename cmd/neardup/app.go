@@ -119,8 +119,8 @@ func detectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "window", Value: d.Window, Usage: "passage window, in shingles: shared runs this long are always candidates", Category: "Passages"},
 		&cli.IntFlag{Name: "min-prints", Value: d.MinPrints, Usage: "fingerprints two documents must share to be reuse candidates", Category: "Passages"},
 		&cli.IntFlag{Name: "passage-hashes", Value: d.PassageHashes, Usage: "hash functions passage windows are min-hashed with", Category: "Passages"},
-		&cli.IntFlag{Name: "min-passage", Value: d.MinPassage, Usage: "least shingles, stock phrases aside, of a shared run", Category: "Passages"},
-		&cli.IntFlag{Name: "min-evidence", Value: d.MinEvidence, Usage: "least shingles, stock phrases aside, that a pair's passages hold together to be evidence (fewer: a shared phrase)", Category: "Passages"},
+		&cli.IntFlag{Name: "min-passage", Value: d.MinPassage, Usage: "least shingles, stock phrases aside, of a shared run (character n-grams: 18-N)", Category: "Passages"},
+		&cli.IntFlag{Name: "min-evidence", Value: d.MinEvidence, Usage: "least shingles, stock phrases aside, that a pair's passages hold together to be evidence; fewer is a shared phrase (character n-grams: 51-N)", Category: "Passages"},
 		&cli.IntFlag{Name: "gap", Value: d.Gap, Usage: "most shingles between runs joined into one passage", Category: "Passages"},
 		&cli.Float64Flag{Name: "stock-fraction", Value: d.StockFraction, Usage: "share of documents from which a shingle is a stock phrase", Category: "Passages"},
 		&cli.IntFlag{Name: "stock-min-docs", Value: d.StockMinDocs, Usage: "least documents from which a shingle is a stock phrase", Category: "Passages"},
@@ -136,21 +136,26 @@ func detectFlags() []cli.Flag {
 }
 
 func options(c *cli.Context) (detect.Options, error) {
-	o := detect.Defaults()
+	sc := shingle.Config{Unit: shingle.WordUnit, K: c.Int("k")}
+	if n := c.Int("char-ngrams"); n != 0 {
+		sc = shingle.Config{Unit: shingle.CharUnit, K: n}
+	}
+	o := detect.DefaultsFor(sc)
 	o.Threshold = c.Float64("threshold")
 	o.ReuseScore = c.Float64("reuse-score")
 	o.MinScore = c.Float64("min-score")
-	o.Shingle.K = c.Int("k")
-	if n := c.Int("char-ngrams"); n != 0 {
-		o.Shingle = shingle.Config{Unit: shingle.CharUnit, K: n}
-	}
 	o.Perms = c.Int("perms")
 	o.Hasher = c.String("hasher")
 	o.Window = c.Int("window")
 	o.PassageHashes = c.Int("passage-hashes")
 	o.MinPrints = c.Int("min-prints")
-	o.MinPassage = c.Int("min-passage")
-	o.MinEvidence = c.Int("min-evidence")
+	// The passage floors' defaults depend on the shingles (DefaultsFor).
+	if c.IsSet("min-passage") {
+		o.MinPassage = c.Int("min-passage")
+	}
+	if c.IsSet("min-evidence") {
+		o.MinEvidence = c.Int("min-evidence")
+	}
 	o.Gap = c.Int("gap")
 	o.StockFraction = c.Float64("stock-fraction")
 	o.StockMinDocs = c.Int("stock-min-docs")

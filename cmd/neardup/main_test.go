@@ -107,6 +107,35 @@ func TestCompareSharedPhrase(t *testing.T) {
 	}
 }
 
+// TestCharacterDefaults: with --char-ngrams the passage floors default to
+// character lengths (detect.DefaultsFor), and flags given still win.
+func TestCharacterDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		args               []string
+		minPassage, minEvi int
+	}{
+		{nil, 1, 5},
+		{[]string{"--char-ngrams", "7"}, 11, 44},
+		{[]string{"--char-ngrams", "7", "--min-passage", "3"}, 3, 44},
+		{[]string{"--char-ngrams", "7", "--min-evidence", "1"}, 11, 1},
+		{[]string{"--min-passage", "2"}, 2, 5},
+	} {
+		code, out, errs := neardup(t, append(append([]string{"scan", "--format", "json"}, tc.args...), seeds)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errs)
+		}
+		var r struct {
+			Params detect.Params `json:"params"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Params.MinPassage != tc.minPassage || r.Params.MinEvidence != tc.minEvi {
+			t.Errorf("%v: min_passage %d, min_evidence %d; want %d, %d", tc.args, r.Params.MinPassage, r.Params.MinEvidence, tc.minPassage, tc.minEvi)
+		}
+	}
+}
+
 // TestJSONContract checks the fields README.md promises.
 func TestJSONContract(t *testing.T) {
 	_, out, _ := neardup(t, "scan", "--format", "json", seeds)
