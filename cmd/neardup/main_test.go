@@ -136,6 +136,27 @@ func TestCharacterDefaults(t *testing.T) {
 	}
 }
 
+// TestCharacterIndex: an index built in character n-grams gives, to later
+// commands that do not repeat --char-ngrams, the pairs that a scan in
+// character n-grams reports, with their passage floors (not word ones).
+func TestCharacterIndex(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "char.idx")
+	if code, _, errs := neardup(t, "index", "add", "-q", "--char-ngrams", "7", "--db", db, seeds); code != 0 {
+		t.Fatal(errs)
+	}
+	_, scan, _ := neardup(t, "scan", "-q", "--char-ngrams", "7", "--format", "csv", seeds)
+	code, pairs, errs := neardup(t, "index", "pairs", "-q", "--db", db, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("index pairs: exit %d: %s", code, errs)
+	}
+	if pairs != scan {
+		t.Errorf("index pairs of a character index:\n%s\nscan --char-ngrams 7:\n%s", pairs, scan)
+	}
+	if n := strings.Count(scan, "\n"); n != 2 {
+		t.Errorf("scan --char-ngrams 7: %d lines, want a header and 000/003:\n%s", n, scan)
+	}
+}
+
 // TestJSONContract checks the fields README.md promises.
 func TestJSONContract(t *testing.T) {
 	_, out, _ := neardup(t, "scan", "--format", "json", seeds)
