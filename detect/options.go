@@ -24,8 +24,10 @@ type Options struct {
 	// Threshold is the whole-document Jaccard similarity at or above which
 	// a pair is a near-duplicate; document banding is tuned to it.
 	Threshold float64
-	// ReuseScore is the score at or above which a pair that shares
-	// passages is reported as reuse.
+	// ReuseScore is the share of one of two documents (its coverage: the
+	// share of its tokens inside passages they share) at or above which
+	// the pair is reuse. The Jaccard similarity in a pair's score does not
+	// count towards it.
 	ReuseScore float64
 	// MinScore is the least score of a reported pair. A negative value
 	// means ReuseScore. Pairs below ReuseScore that are reported have kind

@@ -354,7 +354,7 @@ func Text(w io.Writer, r Report) error {
 	bw := bufio.NewWriter(w)
 	tw := &errWriter{w: bw}
 	p := r.Params
-	tw.printf("%s, %s, %s (%s %d-shingles, %s %d hashes, near-duplicate at Jaccard ≥ %.2f, reuse at score ≥ %.2f)\n",
+	tw.printf("%s, %s, %s (%s %d-shingles, %s %d hashes, near-duplicate at Jaccard ≥ %.2f, reuse at coverage ≥ %.2f)\n",
 		plural(len(r.Documents), "document"), plural(len(r.Pairs), "pair"), plural(len(r.Clusters), "cluster"),
 		p.Unit, p.K, p.Hasher, p.Perms, p.Threshold, p.ReuseScore)
 	if len(r.Pairs) == 0 {

@@ -110,7 +110,7 @@ func detectFlags() []cli.Flag {
 	d := detect.Defaults()
 	return []cli.Flag{
 		&cli.Float64Flag{Name: "threshold", Value: d.Threshold, Usage: "whole-document Jaccard similarity of a near-duplicate", Category: "Detection"},
-		&cli.Float64Flag{Name: "reuse-score", Value: d.ReuseScore, Usage: "score from which shared passages make a reuse pair", Category: "Detection"},
+		&cli.Float64Flag{Name: "reuse-score", Value: d.ReuseScore, Usage: "share of one document that shared passages must cover for a reuse pair", Category: "Detection"},
 		&cli.Float64Flag{Name: "min-score", Value: -1, DefaultText: "the reuse score", Usage: "report every verified pair scoring at least `X` (0 reports all)", Category: "Detection"},
 		&cli.IntFlag{Name: "k", Value: d.Shingle.K, Usage: "words per shingle", Category: "Detection"},
 		&cli.IntFlag{Name: "char-ngrams", Usage: "shingle by `N` characters instead of words", Category: "Detection"},
@@ -272,7 +272,7 @@ func explain(w io.Writer, p detect.Params, st detect.Stats) {
 	} else {
 		fmt.Fprintf(w, "work: %d candidate pairs verified, %d stock shingles\n", st.Candidates, st.StockShingles)
 	}
-	fmt.Fprintf(w, "decision: near-duplicate at Jaccard ≥ %.2f, reuse at score ≥ %.2f; reporting scores ≥ %.2f\n", p.Threshold, p.ReuseScore, p.MinScore)
+	fmt.Fprintf(w, "decision: near-duplicate at Jaccard ≥ %.2f, reuse at passage coverage ≥ %.2f; reporting scores ≥ %.2f\n", p.Threshold, p.ReuseScore, p.MinScore)
 }
 
 // output opens the -o file, or stdout.

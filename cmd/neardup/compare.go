@@ -101,8 +101,8 @@ func explainPair(c *cli.Context, r report.Report, phrases []detect.Passage) erro
 	verdict := map[string]string{
 		detect.Duplicate:     "duplicate: the same text once normalised",
 		detect.NearDuplicate: fmt.Sprintf("near-duplicate: Jaccard %.3f ≥ threshold %.2f", p.Jaccard, r.Params.Threshold),
-		detect.Reuse:         fmt.Sprintf("reuse: shared passages give score %.3f ≥ %.2f", p.Score, r.Params.ReuseScore),
-		detect.Candidate:     fmt.Sprintf("not reported by scan: score %.3f < %.2f", p.Score, r.Params.ReuseScore),
+		detect.Reuse:         fmt.Sprintf("reuse: shared passages cover %.3f of one document ≥ %.2f", max(p.CoverageA, p.CoverageB), r.Params.ReuseScore),
+		detect.Candidate:     fmt.Sprintf("not reported by scan: shared passages cover %.3f of either document < %.2f", max(p.CoverageA, p.CoverageB), r.Params.ReuseScore),
 	}[p.Kind]
 	if len(phrases) > 0 {
 		verdict += fmt.Sprintf("; what they share holds fewer than %d shingles outside stock phrases (--min-evidence), so it is a shared phrase, not a passage", r.Params.MinEvidence)
