@@ -30,8 +30,9 @@ type Options struct {
 	// count towards it.
 	ReuseScore float64
 	// MinScore is the least score of a reported pair. A negative value
-	// means ReuseScore. Pairs below ReuseScore that are reported have kind
-	// "candidate". Zero reports every verified candidate.
+	// means ReuseScore. Pairs of no kind but "candidate" (below every
+	// decision) are reported only when MinScore is below ReuseScore. Zero
+	// reports every verified candidate.
 	MinScore float64
 
 	// Window is the length, in shingles, of the passage windows: every

@@ -9,8 +9,8 @@ const (
 	// NearDuplicate pairs have whole-document Jaccard similarity at or
 	// above the threshold.
 	NearDuplicate = "near-duplicate"
-	// Reuse pairs share passages that make up a score at or above the
-	// reuse score.
+	// Reuse pairs share passages that cover at least the reuse score of
+	// one of the two documents and hold MinEvidence shingles together.
 	Reuse = "reuse"
 	// Candidate pairs were verified but fall below every decision; they
 	// are reported only when MinScore is below ReuseScore, and only if
