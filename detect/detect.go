@@ -24,11 +24,11 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
-// reported reports whether a verified pair is reported at minScore when
-// pairs share passages enough for reuse at reuseScore: duplicates and
-// near-duplicates always are, reuse when its score reaches minScore, and
-// other pairs that share shingles (candidates) only when minScore is below
-// reuseScore and their score reaches it.
+// reported reports whether a verified pair is reported at minScore, reuse
+// being decided at reuseScore: duplicates and near-duplicates always are,
+// reuse when its score reaches minScore, and other pairs that share
+// shingles (candidates) only when minScore is below reuseScore and their
+// score reaches it.
 func reported(p *Pair, minScore, reuseScore float64) bool {
 	switch p.Kind {
 	case Duplicate, NearDuplicate:

@@ -83,7 +83,7 @@ func TestSeeds(t *testing.T) {
 
 // TestSeedsInCharacters: in character 7-grams too, only the pair that
 // shares AFP copy is reuse. Every pair of the five shares some 7-grams
-// (Jaccard above the reuse score for three more) and short runs of the
+// (Jaccard above the reuse score for four more) and short runs of the
 // story's words; the floors in characters and the decision on coverage
 // leave them out.
 func TestSeedsInCharacters(t *testing.T) {

@@ -135,27 +135,36 @@ func detectFlags() []cli.Flag {
 	}
 }
 
-func options(c *cli.Context) (detect.Options, error) {
-	sc := shingle.Config{Unit: shingle.WordUnit, K: c.Int("k")}
-	if n := c.Int("char-ngrams"); n != 0 {
-		sc = shingle.Config{Unit: shingle.CharUnit, K: n}
+// unitFloors gives the passage floors whose flags are not set the
+// defaults for o's shingles (detect.DefaultsFor: character n-grams count
+// them in characters).
+func unitFloors(o *detect.Options, isSet func(string) bool) {
+	d := detect.DefaultsFor(o.Shingle)
+	if !isSet("min-passage") {
+		o.MinPassage = d.MinPassage
 	}
-	o := detect.DefaultsFor(sc)
+	if !isSet("min-evidence") {
+		o.MinEvidence = d.MinEvidence
+	}
+}
+
+func options(c *cli.Context) (detect.Options, error) {
+	o := detect.Defaults()
 	o.Threshold = c.Float64("threshold")
 	o.ReuseScore = c.Float64("reuse-score")
 	o.MinScore = c.Float64("min-score")
+	o.Shingle.K = c.Int("k")
+	if n := c.Int("char-ngrams"); n != 0 {
+		o.Shingle = shingle.Config{Unit: shingle.CharUnit, K: n}
+	}
 	o.Perms = c.Int("perms")
 	o.Hasher = c.String("hasher")
 	o.Window = c.Int("window")
 	o.PassageHashes = c.Int("passage-hashes")
 	o.MinPrints = c.Int("min-prints")
-	// The passage floors' defaults depend on the shingles (DefaultsFor).
-	if c.IsSet("min-passage") {
-		o.MinPassage = c.Int("min-passage")
-	}
-	if c.IsSet("min-evidence") {
-		o.MinEvidence = c.Int("min-evidence")
-	}
+	o.MinPassage = c.Int("min-passage")
+	o.MinEvidence = c.Int("min-evidence")
+	unitFloors(&o, c.IsSet)
 	o.Gap = c.Int("gap")
 	o.StockFraction = c.Float64("stock-fraction")
 	o.StockMinDocs = c.Int("stock-min-docs")

@@ -138,14 +138,7 @@ func adopt(o *detect.Options, p index.Params, isSet func(string) bool) {
 		if p.Unit == "char" {
 			o.Shingle.Unit = shingle.CharUnit
 		}
-		// The passage floors' defaults follow the shingles.
-		d := detect.DefaultsFor(o.Shingle)
-		if !isSet("min-passage") {
-			o.MinPassage = d.MinPassage
-		}
-		if !isSet("min-evidence") {
-			o.MinEvidence = d.MinEvidence
-		}
+		unitFloors(o, isSet)
 	}
 	if !isSet("hasher") {
 		o.Hasher = p.Hasher
