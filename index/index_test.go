@@ -226,6 +226,155 @@ func TestUpdateAndRemove(t *testing.T) {
 	}
 }
 
+// TestGivenAgain is the nightly run: the whole archive given again, its
+// new documents among ones indexed before. A new document matches the
+// indexed ones however the run orders them, those given again unchanged
+// included, in Add and Check alike, whatever the batch.
+func TestGivenAgain(t *testing.T) {
+	docs := planted(40) // d000 shares a paragraph with d003, d006 with d009, …
+	want, err := detect.Run(context.Background(), docs, detect.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Indexed first: the later document of each planted pair, and some
+	// others, so that each new document comes before its match.
+	old := map[string]bool{}
+	var first []corpus.Doc
+	for i, d := range docs {
+		if i%6 == 3 || i%5 == 0 {
+			old[d.ID] = true
+			first = append(first, d)
+		}
+	}
+	var wantNew []detect.Pair // pairs with a new side
+	for _, p := range want.Pairs {
+		if !old[p.A] || !old[p.B] {
+			wantNew = append(wantNew, p)
+		}
+	}
+	if !slices.ContainsFunc(wantNew, func(p detect.Pair) bool { return !old[p.A] && old[p.B] }) {
+		t.Fatal("no new document comes before its indexed match")
+	}
+	for name, mk := range stores(t) {
+		for _, batch := range []int{1, 7, 0} {
+			x, err := Open(mk(), detect.Defaults())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := x.Add(context.Background(), first, batch, nil); err != nil {
+				t.Fatal(err)
+			}
+			check, err := x.Check(context.Background(), docs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			add, err := x.Add(context.Background(), docs, batch, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if add.Unchanged != len(first) || add.Added != len(docs)-len(first) {
+				t.Errorf("%s, batch %d: %+v", name, batch, add)
+			}
+			for what, out := range map[string]*Outcome{"check": check, "add": add} {
+				if got, w := pairSet(out.Result.Pairs), pairSet(wantNew); !slices.Equal(got, w) {
+					t.Errorf("%s, batch %d: %s of the archive found %v, want %v", name, batch, what, got, w)
+				}
+			}
+			x.Close()
+		}
+	}
+}
+
+// TestChangedLaterInRun gives a new document before an indexed one it
+// matches whose text the same run changes: the pair is found once, with
+// the new text, as a scan of the two finds it.
+func TestChangedLaterInRun(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	p1, p2 := words(rng, 80), words(rng, 80)
+	oldB := corpus.Doc{ID: "b", Text: words(rng, 200) + p1}
+	newB := corpus.Doc{ID: "b", Text: words(rng, 150) + p1 + words(rng, 50) + p2}
+	a := corpus.Doc{ID: "a", Text: words(rng, 100) + p1 + words(rng, 50) + p2}
+	want, err := detect.Run(context.Background(), []corpus.Doc{a, newB}, detect.Defaults())
+	if err != nil || len(want.Pairs) != 1 {
+		t.Fatalf("scan: %v %v", want, err)
+	}
+	for name, mk := range stores(t) {
+		for _, batch := range []int{1, 2} {
+			x, err := Open(mk(), detect.Defaults())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := x.Add(context.Background(), []corpus.Doc{oldB}, 0, nil); err != nil {
+				t.Fatal(err)
+			}
+			check, err := x.Check(context.Background(), []corpus.Doc{a, newB})
+			if err != nil {
+				t.Fatal(err)
+			}
+			add, err := x.Add(context.Background(), []corpus.Doc{a, newB}, batch, nil)
+			if err != nil || add.Updated != 1 || add.Added != 1 {
+				t.Fatalf("%s: %+v %v", name, add, err)
+			}
+			for what, out := range map[string]*Outcome{"check": check, "add": add} {
+				ps := out.Result.Pairs
+				if len(ps) != 1 || ps[0].Score != want.Pairs[0].Score || len(ps[0].Passages) != len(want.Pairs[0].Passages) {
+					t.Errorf("%s, batch %d, %s: pairs %+v, want the scan's %+v", name, batch, what, ps, want.Pairs[0])
+					continue
+				}
+				if d := out.Result.Documents[ps[0].J]; d.ID != "b" || d.Text != newB.Text {
+					t.Errorf("%s, batch %d, %s: document %q has the old text", name, batch, what, d.ID)
+				}
+			}
+			x.Close()
+		}
+	}
+}
+
+// TestAddSeq reads documents one at a time: a reading error ends the run
+// with that error after the batches committed, and documents in no pair
+// come back without their texts, which the run did not hold.
+func TestAddSeq(t *testing.T) {
+	docs := planted(12)
+	broken := errors.New("unreadable file")
+	seq := func(yield func(corpus.Doc, error) bool) {
+		for _, d := range docs[:5] {
+			if !yield(d, nil) {
+				return
+			}
+		}
+		yield(corpus.Doc{}, broken)
+	}
+	x := openBolt(t, filepath.Join(t.TempDir(), "x.idx"))
+	var committed []int
+	if _, err := x.AddSeq(context.Background(), seq, 2, func(n int) { committed = append(committed, n) }); !errors.Is(err, broken) {
+		t.Fatalf("err = %v", err)
+	}
+	if st, _ := x.Stats(); st.Documents != 4 || !slices.Equal(committed, []int{2, 4}) {
+		t.Errorf("%d documents indexed, committed %v; want 4, [2 4]", st.Documents, committed)
+	}
+	out, err := x.AddSeq(context.Background(), seqOf(docs), 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := map[string]string{}
+	for _, d := range docs {
+		text[d.ID] = d.Text
+	}
+	inPair := map[int]bool{}
+	for _, p := range out.Result.Pairs {
+		inPair[p.I], inPair[p.J] = true, true
+	}
+	if len(inPair) == 0 {
+		t.Fatal("no pairs")
+	}
+	for i, d := range out.Result.Documents {
+		if want := text[d.ID]; inPair[i] && d.Text != want || !inPair[i] && d.Text != "" {
+			t.Errorf("document %s (in a pair: %v) has %d bytes of text", d.ID, inPair[i], len(d.Text))
+		}
+	}
+	x.Close()
+}
+
 func TestCheckWritesNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.idx")
 	x := openBolt(t, path)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -13,8 +14,9 @@ import (
 	"github.com/neardup/neardup/detect"
 )
 
-// Outcome is what Add or Check found: the documents involved (those given
-// and the indexed ones they match), the pairs among them, and counts.
+// Outcome is what Add or Check found: the documents involved (the new and
+// changed ones given, and the indexed ones they match), the pairs among
+// them, and counts. Only the documents of pairs keep their texts.
 type Outcome struct {
 	Result    detect.Result
 	Added     int `json:"added"`
@@ -27,12 +29,21 @@ const DefaultBatch = 500
 
 // Add indexes docs in transactions of batch documents (DefaultBatch if
 // batch < 1), in order, and reports what each new or changed document
-// matches among the documents indexed before it, this run's earlier ones
-// included. A document whose id is indexed with the same text and
-// metadata is left as it is; with other text it is replaced. committed,
-// if not nil, is told after each transaction how many of docs are
-// durably in the index. Ids must be distinct.
+// matches among the documents indexed before it: those indexed by earlier
+// runs, whether or not docs gives them again, and this run's earlier
+// ones. A document whose id is indexed with the same text and metadata is
+// left as it is; with other text it is replaced, and matched again as it
+// now is. committed, if not nil, is told after each transaction how many
+// of docs are durably in the index. Ids must be distinct.
 func (x *Index) Add(ctx context.Context, docs []corpus.Doc, batch int, committed func(n int)) (*Outcome, error) {
+	return x.AddSeq(ctx, seqOf(docs), batch, committed)
+}
+
+// AddSeq is Add for documents read one at a time, as corpus.Reader.Walk
+// reads them; an error from docs ends the run with that error, after the
+// transactions committed so far. It holds a batch of documents at a time,
+// and of the others their ids and the documents of the pairs found.
+func (x *Index) AddSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batch int, committed func(n int)) (*Outcome, error) {
 	return x.run(ctx, docs, batch, committed, true)
 }
 
@@ -40,7 +51,25 @@ func (x *Index) Add(ctx context.Context, docs []corpus.Doc, batch int, committed
 // themselves (each against those before it), without changing the
 // index. Stock phrases are those of the index.
 func (x *Index) Check(ctx context.Context, docs []corpus.Doc) (*Outcome, error) {
-	return x.run(ctx, docs, len(docs), nil, false)
+	return x.CheckSeq(ctx, seqOf(docs))
+}
+
+// CheckSeq is Check for documents read one at a time. Each new or changed
+// document is matched against those checked before it, so those are
+// held, with their features, until the end.
+func (x *Index) CheckSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error]) (*Outcome, error) {
+	return x.run(ctx, docs, DefaultBatch, nil, false)
+}
+
+// seqOf is docs one at a time.
+func seqOf(docs []corpus.Doc) iter.Seq2[corpus.Doc, error] {
+	return func(yield func(corpus.Doc, error) bool) {
+		for _, d := range docs {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
 }
 
 type found struct {
@@ -49,104 +78,138 @@ type found struct {
 	text string
 }
 
-func (x *Index) run(ctx context.Context, docs []corpus.Doc, batch int, committed func(int), write bool) (*Outcome, error) {
+func (x *Index) run(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batch int, committed func(int), write bool) (*Outcome, error) {
 	if batch < 1 {
 		batch = DefaultBatch
-	}
-	order := make(map[string]int, len(docs))
-	for i, d := range docs {
-		if _, dup := order[d.ID]; dup {
-			return nil, fmt.Errorf("document id %q given twice (%s)", d.ID, d.Where())
-		}
-		order[d.ID] = i
 	}
 	out := &Outcome{}
 	c := newCollector(x)
 	mem := map[uint64][]string{} // Check: postings of the documents checked so far
-	for start := 0; start < len(docs); start += batch {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	given := map[string]bool{}   // ids given so far
+	var chunk []corpus.Doc
+	done := 0
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
 		}
-		chunk := docs[start:min(start+batch, len(docs))]
-		ids := make([]string, len(chunk))
-		for i, d := range chunk {
-			ids[i] = d.ID
+		if err := x.batch(ctx, chunk, done, c, mem, out, write); err != nil {
+			return err
 		}
-		olds, err := x.store.Records(ids)
-		if err != nil {
-			return nil, err
-		}
-		prep, err := x.prepare(chunk, olds, write)
-		if err != nil {
-			return nil, err
-		}
-		b := &Batch{}
-		var cc cellCounter
-		var fresh []found
-		for i, d := range chunk {
-			p := &prep[i]
-			switch {
-			case p.unchanged:
-				out.Unchanged++
-				continue
-			case p.old != nil:
-				b.Delete = append(b.Delete, Entry{ID: d.ID, Keys: keys(p.old)})
-				cc.count(p.old, -1)
-				out.Updated++
-			default:
-				out.Added++
-			}
-			b.Put = append(b.Put, Entry{ID: d.ID, Record: p.rec, Keys: keys(&p.f)})
-			cc.count(&p.f, +1)
-			fresh = append(fresh, found{d, p.f, d.Text})
-		}
-		b.Cells = cc.cells()
-		if write && (len(b.Put) > 0 || len(b.Delete) > 0) {
-			if err := x.store.Apply(b); err != nil {
-				return nil, fmt.Errorf("writing documents %d to %d: %w", start+1, start+len(chunk), err)
-			}
-		}
+		done += len(chunk)
 		if committed != nil {
-			committed(start + len(chunk))
+			committed(done)
 		}
-		counters, err := x.sketch(b, write)
+		chunk = chunk[:0]
+		return nil
+	}
+	for d, err := range docs {
 		if err != nil {
 			return nil, err
 		}
-		n, err := x.store.Len()
-		if err != nil {
-			return nil, err
+		if given[d.ID] {
+			return nil, fmt.Errorf("document id %q given twice (%s)", d.ID, d.Where())
 		}
-		stock := x.stockTest(counters, n)
-		// One lookup for the batch: the keys of all its documents.
-		kss := make([][]uint64, len(fresh))
-		var all []uint64
-		for i := range fresh {
-			kss[i] = lookupKeys(&fresh[i].f, stock)
-			all = append(all, kss[i]...)
-		}
-		slices.Sort(all)
-		all = slices.Compact(all)
-		posts, err := x.store.Postings(all)
-		if err != nil {
-			return nil, err
-		}
-		for i, d := range fresh {
-			before := func(id string) bool {
-				i, inRun := order[id]
-				return id != d.doc.ID && (!inRun || i < order[d.doc.ID])
-			}
-			idsOf := func(k uint64) []string {
-				j, _ := slices.BinarySearch(all, k)
-				return posts[j]
-			}
-			if err := c.match(d, kss[i], idsOf, stock, before, mem, !write); err != nil {
+		given[d.ID] = true
+		if chunk = append(chunk, d); len(chunk) == batch {
+			if err := flush(); err != nil {
 				return nil, err
 			}
 		}
 	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
 	c.finish(&out.Result, x.o.Params(0))
 	return out, nil
+}
+
+// batch indexes (when writing) and matches chunk, the documents of the
+// run after its first done, adding what it finds to c and out.
+func (x *Index) batch(ctx context.Context, chunk []corpus.Doc, done int, c *collector, mem map[uint64][]string, out *Outcome, write bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ids := make([]string, len(chunk))
+	for i, d := range chunk {
+		ids[i] = d.ID
+	}
+	olds, err := x.store.Records(ids)
+	if err != nil {
+		return err
+	}
+	prep, err := x.prepare(chunk, olds, write)
+	if err != nil {
+		return err
+	}
+	b := &Batch{}
+	var cc cellCounter
+	var fresh []found
+	at := map[string]int{} // the new or changed documents of the chunk, by id
+	for i, d := range chunk {
+		p := &prep[i]
+		switch {
+		case p.unchanged:
+			out.Unchanged++
+			continue
+		case p.old != nil:
+			b.Delete = append(b.Delete, Entry{ID: d.ID, Keys: keys(p.old)})
+			cc.count(p.old, -1)
+			out.Updated++
+		default:
+			out.Added++
+		}
+		b.Put = append(b.Put, Entry{ID: d.ID, Record: p.rec, Keys: keys(&p.f)})
+		cc.count(&p.f, +1)
+		at[d.ID] = len(fresh)
+		fresh = append(fresh, found{d, p.f, d.Text})
+	}
+	b.Cells = cc.cells()
+	if write && (len(b.Put) > 0 || len(b.Delete) > 0) {
+		if err := x.store.Apply(b); err != nil {
+			return fmt.Errorf("writing documents %d to %d: %w", done+1, done+len(chunk), err)
+		}
+	}
+	counters, err := x.sketch(b, write)
+	if err != nil {
+		return err
+	}
+	n, err := x.store.Len()
+	if err != nil {
+		return err
+	}
+	stock := x.stockTest(counters, n)
+	// One lookup for the batch: the keys of all its documents.
+	kss := make([][]uint64, len(fresh))
+	var all []uint64
+	for i := range fresh {
+		kss[i] = lookupKeys(&fresh[i].f, stock)
+		all = append(all, kss[i]...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	posts, err := x.store.Postings(all)
+	if err != nil {
+		return err
+	}
+	for i, d := range fresh {
+		// A document matches every other one indexed, but not a new or
+		// changed one later in the chunk, which matches it in its turn.
+		// (Those of later chunks are not written yet; one indexed before
+		// this run and changed later in it is matched again then.)
+		before := func(id string) bool {
+			j, inChunk := at[id]
+			return id != d.doc.ID && (!inChunk || j < i)
+		}
+		idsOf := func(k uint64) []string {
+			j, _ := slices.BinarySearch(all, k)
+			return posts[j]
+		}
+		if err := c.match(d, kss[i], idsOf, stock, before, mem, !write); err != nil {
+			return err
+		}
+	}
+	c.endBatch()
+	return nil
 }
 
 // prepared is one document of a batch, made ready to write.
@@ -220,24 +283,74 @@ func (x *Index) sketch(b *Batch, written bool) ([]uint16, error) {
 
 // collector gathers the documents and pairs of a run.
 type collector struct {
-	x     *Index
-	docs  []detect.Document
-	at    map[string]int
-	pairs []detect.Pair
-	cache map[string]*found // indexed documents loaded to verify against
+	x      *Index
+	docs   []detect.Document
+	at     map[string]int
+	pairs  []detect.Pair
+	paired []int // by document: its pairs
+	// cache holds the indexed documents loaded during a batch to verify
+	// against, checked the documents a Check has checked, for the rest of
+	// the run.
+	cache, checked map[string]*found
+	shown          int // documents before this batch's, whose texts are settled
 }
 
 func newCollector(x *Index) *collector {
-	return &collector{x: x, at: map[string]int{}, cache: map[string]*found{}}
+	return &collector{x: x, at: map[string]int{}, cache: map[string]*found{}, checked: map[string]*found{}}
 }
 
 func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
 	if i, ok := c.at[d.ID]; ok {
+		if c.docs[i].Text == "" { // put aside while in no pair
+			c.docs[i].Text = d.Text
+		}
 		return i
 	}
 	c.at[d.ID] = len(c.docs)
 	c.docs = append(c.docs, detect.Document{Doc: d, Tokens: f.Tokens, Shingles: len(f.Hashes)})
+	c.paired = append(c.paired, 0)
 	return len(c.docs) - 1
+}
+
+// renew replaces what c holds of the document d.ID, as indexed before,
+// with d, dropping the pairs found with it: d is matched again.
+func (c *collector) renew(d *found) {
+	delete(c.cache, d.doc.ID)
+	i, ok := c.at[d.doc.ID]
+	if !ok {
+		return
+	}
+	c.pairs = slices.DeleteFunc(c.pairs, func(p detect.Pair) bool {
+		if p.I != i && p.J != i {
+			return false
+		}
+		c.paired[p.I]--
+		c.paired[p.J]--
+		return true
+	})
+	c.docs[i] = detect.Document{Doc: d.doc, Tokens: d.f.Tokens, Shingles: len(d.f.Hashes)}
+}
+
+// get returns the document id to verify against, nil if it is not
+// loaded or was removed.
+func (c *collector) get(id string) *found {
+	if d, ok := c.checked[id]; ok {
+		return d
+	}
+	return c.cache[id]
+}
+
+// endBatch lets go of what the next batches do not need: the loaded
+// documents, and the texts of this batch's documents that are in no
+// pair, which a later pair with one of them gives back.
+func (c *collector) endBatch() {
+	clear(c.cache)
+	for i := c.shown; i < len(c.docs); i++ {
+		if c.paired[i] == 0 {
+			c.docs[i].Text = ""
+		}
+	}
+	c.shown = len(c.docs)
 }
 
 // lookupKeys returns the keys to look a document up under: its norm and
@@ -285,11 +398,12 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 			}
 		}
 	}
+	c.renew(&d)
 	if checking {
 		for _, k := range ks {
 			mem[k] = append(mem[k], d.doc.ID)
 		}
-		c.cache[d.doc.ID] = &d
+		c.checked[d.doc.ID] = &d
 	}
 	ids := make([]string, 0, len(cand))
 	for id := range cand {
@@ -301,7 +415,7 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 	}
 	di := c.doc(d.doc, &d.f)
 	for _, id := range ids {
-		o := c.cache[id]
+		o := c.get(id)
 		if o == nil {
 			continue // removed meanwhile by another process
 		}
@@ -319,6 +433,8 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 			p.I, p.J = oi, di
 		}
 		c.pairs = append(c.pairs, p)
+		c.paired[di]++
+		c.paired[oi]++
 	}
 	return nil
 }
@@ -327,7 +443,8 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 func (c *collector) load(ids []string) error {
 	var need []string
 	for _, id := range ids {
-		if _, ok := c.cache[id]; !ok {
+		_, loaded := c.cache[id]
+		if _, ok := c.checked[id]; !ok && !loaded {
 			need = append(need, id)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strings"
 
@@ -247,25 +248,44 @@ func (con *console) reader(c *cli.Context) *corpus.Reader {
 // document whose id was seen before.
 func readAll(ctx context.Context, con *console, r *corpus.Reader, paths []string) ([]corpus.Doc, error) {
 	var docs []corpus.Doc
-	seen := make(map[string]string)
-	err := r.Walk(ctx, paths, func(d corpus.Doc) error {
-		if first, ok := seen[d.ID]; ok {
-			con.warn(fmt.Errorf("%s: duplicate document id %q, first read from %s; this one is left out (give each document its own id)", d.Where(), d.ID, first))
-			return nil
+	for d, err := range readEach(ctx, con, r, paths) {
+		if err != nil {
+			return docs, err
 		}
-		seen[d.ID] = d.Where()
 		docs = append(docs, d)
-		if len(docs)%1000 == 0 {
-			con.status("reading: %d documents", len(docs))
-		}
-		return nil
-	})
-	con.clear()
-	con.summary()
-	if err != nil && ctx.Err() == nil {
-		return docs, usageError{err}
 	}
-	return docs, err
+	return docs, nil
+}
+
+// readEach is readAll one document at a time: it keeps only where each
+// document was found, to tell a repeated id. Its error, if any, comes
+// last.
+func readEach(ctx context.Context, con *console, r *corpus.Reader, paths []string) iter.Seq2[corpus.Doc, error] {
+	return func(yield func(corpus.Doc, error) bool) {
+		seen := newPlaces()
+		stopped := errors.New("stopped")
+		err := r.Walk(ctx, paths, func(d corpus.Doc) error {
+			if !seen.add(con, d) {
+				return nil
+			}
+			if n := len(seen.at); n%1000 == 0 {
+				con.status("reading: %d documents", n)
+			}
+			if !yield(d, nil) {
+				return stopped
+			}
+			return nil
+		})
+		con.clear()
+		con.summary()
+		switch {
+		case err == nil, errors.Is(err, stopped):
+		case ctx.Err() == nil:
+			yield(corpus.Doc{}, usageError{err})
+		default:
+			yield(corpus.Doc{}, err)
+		}
+	}
 }
 
 func explain(w io.Writer, p detect.Params, st detect.Stats) {

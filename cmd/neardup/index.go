@@ -177,36 +177,34 @@ func indexRun(c *cli.Context, write bool) error {
 	}
 	defer x.Close()
 	con := newConsole(c)
-	docs, err := readAll(c.Context, con, con.reader(c), c.Args().Slice())
-	if err != nil {
-		return err
-	}
-	if len(docs) == 0 {
-		return usagef("no documents found under %v", c.Args().Slice())
-	}
+	docs := readEach(c.Context, con, con.reader(c), c.Args().Slice())
 	var out *index.Outcome
 	if write {
 		verbose := c.Bool("verbose")
-		out, err = x.Add(c.Context, docs, c.Int("batch"), func(n int) {
+		out, err = x.AddSeq(c.Context, docs, c.Int("batch"), func(n int) {
 			if verbose {
-				fmt.Fprintf(c.App.ErrWriter, "committed %d of %d\n", n, len(docs))
+				fmt.Fprintf(c.App.ErrWriter, "committed %d\n", n)
 			} else {
-				con.status("indexed %d of %d", n, len(docs))
+				con.status("indexed %d", n)
 			}
 		})
 	} else {
-		out, err = x.Check(c.Context, docs)
+		out, err = x.CheckSeq(c.Context, docs)
 	}
 	con.clear()
 	if err != nil {
 		return err
 	}
+	given := out.Added + out.Updated + out.Unchanged
+	if given == 0 {
+		return usagef("no documents found under %v", c.Args().Slice())
+	}
 	if !c.Bool("quiet") {
 		if write {
 			fmt.Fprintf(c.App.ErrWriter, "%s: %d added, %d updated, %d unchanged; %s\n",
-				count(len(docs), "document"), out.Added, out.Updated, out.Unchanged, count(len(out.Result.Pairs), "pair"))
+				count(given, "document"), out.Added, out.Updated, out.Unchanged, count(len(out.Result.Pairs), "pair"))
 		} else {
-			fmt.Fprintf(c.App.ErrWriter, "%s checked; %s\n", count(len(docs), "document"), count(len(out.Result.Pairs), "pair"))
+			fmt.Fprintf(c.App.ErrWriter, "%s checked; %s\n", count(given, "document"), count(len(out.Result.Pairs), "pair"))
 		}
 	}
 	if err := emitReport(c, report.Report{Result: &out.Result, Warnings: con.warnings}); err != nil {

@@ -334,6 +334,41 @@ func TestIndexCommands(t *testing.T) {
 	}
 }
 
+// TestNightlyArchive gives the whole archive again, as a nightly job
+// does: a new article that sorts before the indexed one it copies is
+// found by check (exit 1 with --fail-on-match) and by index add, and the
+// stream of documents leaves out a repeated id and a bad file with
+// warnings.
+func TestNightlyArchive(t *testing.T) {
+	dir, db := t.TempDir(), filepath.Join(t.TempDir(), "x.idx")
+	src, _ := os.ReadFile(filepath.Join(seeds, "000_a86943d9168e89d9.txt"))
+	other, _ := os.ReadFile(filepath.Join(seeds, "004_dca1ace3defc5cb9.txt"))
+	os.WriteFile(filepath.Join(dir, "m-wire.txt"), src, 0o644)
+	os.WriteFile(filepath.Join(dir, "z-other.txt"), other, 0o644)
+	if code, _, errs := neardup(t, "index", "add", "-q", "--db", db, dir); code != 0 {
+		t.Fatal(errs)
+	}
+	// The night's new articles: a copy of the wire story, whose id sorts
+	// first, the same id again in a JSON file, and a binary file.
+	os.WriteFile(filepath.Join(dir, "a-copy.txt"), append(src, "\nReporting by our correspondent.\n"...), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.jsonl"), []byte(`{"id":"a-copy.txt","text":"another text"}`+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.txt"), []byte{0, 1, 2, 3, 0, 0, 7}, 0o644)
+	const pair = "a-copy.txt,m-wire.txt,near-duplicate"
+	code, out, errs := neardup(t, "check", "--db", db, "--fail-on-match", "--format", "csv", dir)
+	if code != 1 || !strings.Contains(out, pair) || !strings.Contains(errs, "3 documents checked; 1 pair") {
+		t.Errorf("check: exit %d\n%s%s", code, out, errs)
+	}
+	for _, w := range []string{`duplicate document id "a-copy.txt"`, "c.txt: binary"} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("check: no warning %q:\n%s", w, errs)
+		}
+	}
+	code, out, errs = neardup(t, "index", "add", "--db", db, "--format", "csv", dir)
+	if code != 0 || !strings.Contains(out, pair) || !strings.Contains(errs, "3 documents: 1 added, 0 updated, 2 unchanged; 1 pair") {
+		t.Errorf("add: exit %d\n%s%s", code, out, errs)
+	}
+}
+
 // TestRereadingSource checks that a scan that reads texts again from disk
 // (as for corpora too large to hold) reports what one holding them does.
 func TestRereadingSource(t *testing.T) {

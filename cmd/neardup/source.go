@@ -17,8 +17,7 @@ type fileSource struct {
 	con   *console
 	r     *corpus.Reader
 	roots []string
-	paths []string
-	at    []place
+	seen  *places
 	texts []string // all texts, while they fit in keep bytes
 	kept  int
 	keep  int
@@ -39,32 +38,17 @@ type place struct {
 // Each implements detect.Source. A document whose id was seen before is
 // left out with a warning naming both places.
 func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) error) error {
-	s.paths, s.at, s.texts, s.kept = nil, nil, nil, 0
-	pathIdx := map[string]int32{}
-	lastPath, p := "", int32(-1) // most documents share their file with the one before
-	seen := newIDSet()
+	s.seen, s.texts, s.kept = newPlaces(), nil, 0
 	err := s.r.Walk(ctx, s.roots, func(d corpus.Doc) error {
-		if i, ok := seen.add(d.ID, len(s.at)); ok {
-			first := corpus.Doc{Path: s.paths[s.at[i].path], Line: int(s.at[i].line)}
-			s.con.warn(fmt.Errorf("%s: duplicate document id %q, first read from %s; this one is left out (give each document its own id)", d.Where(), d.ID, first.Where()))
+		if !s.seen.add(s.con, d) {
 			return nil
 		}
-		if p < 0 || d.Path != lastPath {
-			var ok bool
-			if p, ok = pathIdx[d.Path]; !ok {
-				p = int32(len(s.paths))
-				pathIdx[d.Path] = p
-				s.paths = append(s.paths, d.Path)
-			}
-			lastPath = d.Path
-		}
-		s.at = append(s.at, place{p, int32(d.Line), int32(d.Elem)})
 		if s.kept += len(d.Text); s.kept <= s.keep {
 			s.texts = append(s.texts, d.Text)
 		} else {
 			s.texts = nil
 		}
-		return fn(len(s.at)-1, d)
+		return fn(len(s.seen.at)-1, d)
 	})
 	s.con.clear()
 	s.con.summary()
@@ -72,6 +56,42 @@ func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) erro
 		return usageError{err}
 	}
 	return err
+}
+
+// places records where each document read was found, compactly: its id
+// once, and the number of its file, its line and its place in a JSON
+// array.
+type places struct {
+	ids      *idSet
+	paths    []string
+	pathIdx  map[string]int32
+	lastPath string
+	p        int32 // lastPath's number, -1 before the first document
+	at       []place
+}
+
+func newPlaces() *places { return &places{ids: newIDSet(), pathIdx: map[string]int32{}, p: -1} }
+
+// add records d as the next document and reports true, or, if a document
+// of its id was recorded before, warns on con that d is left out, naming
+// both places, and reports false.
+func (s *places) add(con *console, d corpus.Doc) bool {
+	if i, ok := s.ids.add(d.ID, len(s.at)); ok {
+		first := corpus.Doc{Path: s.paths[s.at[i].path], Line: int(s.at[i].line)}
+		con.warn(fmt.Errorf("%s: duplicate document id %q, first read from %s; this one is left out (give each document its own id)", d.Where(), d.ID, first.Where()))
+		return false
+	}
+	if s.p < 0 || d.Path != s.lastPath { // most documents share their file with the one before
+		var ok bool
+		if s.p, ok = s.pathIdx[d.Path]; !ok {
+			s.p = int32(len(s.paths))
+			s.pathIdx[d.Path] = s.p
+			s.paths = append(s.paths, d.Path)
+		}
+		s.lastPath = d.Path
+	}
+	s.at = append(s.at, place{s.p, int32(d.Line), int32(d.Elem)})
+	return true
 }
 
 // Texts implements detect.Source.
@@ -86,8 +106,8 @@ func (s *fileSource) Texts(ctx context.Context, idx []int, fn func(k int, text s
 	}
 	docs := make([]corpus.Doc, len(idx))
 	for k, i := range idx {
-		a := s.at[i]
-		docs[k] = corpus.Doc{Path: s.paths[a.path], Line: int(a.line), Elem: int(a.elem)}
+		a := s.seen.at[i]
+		docs[k] = corpus.Doc{Path: s.seen.paths[a.path], Line: int(a.line), Elem: int(a.elem)}
 	}
 	return s.r.Reload(ctx, docs, func(k int, d corpus.Doc) error { return fn(k, d.Text) })
 }
