@@ -30,13 +30,15 @@ for n in "${sizes[@]}"; do
 done
 
 if [[ " $stores " == *" bolt "* ]]; then
-echo "| store | indexed | add s | docs/s | check 1,000 s | ms per checked doc | index MiB |"
-echo "|---|---|---|---|---|---|---|"
+echo "| store | indexed | add s | docs/s | add peak RSS MiB | check 1,000 s | ms per checked doc | index MiB |"
+echo "|---|---|---|---|---|---|---|---|"
+# rss CMD... runs CMD and prints its peak resident set in KiB (getrusage).
+rss() { python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"; }
 for n in "${sizes[@]}"; do
   db=$work/b$n.idx; rm -f "$db"
-  t0=$(now); "$nd" index add -q --db "$db" --format csv -o /dev/null "$work/base$n.jsonl"; t1=$(now)
+  t0=$(now); kb=$(rss "$nd" index add -q --db "$db" --format csv -o /dev/null "$work/base$n.jsonl"); t1=$(now)
   "$nd" check -q --db "$db" --format csv -o /dev/null "$work/new$n.jsonl"; t2=$(now)
-  python3 -c "import os;n=$n;a=$t1-$t0;c=$t2-$t1;print(f'| bbolt | {n} | {a:.1f} | {n/a:.0f} | {c:.2f} | {c:.2f} | {os.path.getsize(\"$db\")/2**20:.0f} |')"
+  python3 -c "import os;n=$n;a=$t1-$t0;c=$t2-$t1;print(f'| bbolt | {n} | {a:.1f} | {n/a:.0f} | {$kb/1024:.0f} | {c:.2f} | {c:.2f} | {os.path.getsize(\"$db\")/2**20:.0f} |')"
 done
 fi
 

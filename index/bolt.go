@@ -11,6 +11,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // ErrLocked is wrapped by OpenBolt's error when another process has the
@@ -54,7 +55,7 @@ type Bolt struct {
 // holds is an ErrLocked error after waiting up to wait.
 func OpenBolt(path string, readOnly bool, wait time.Duration) (*Bolt, error) {
 	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: wait, ReadOnly: readOnly})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%s: %w (waited %v; try again when it has finished)", path, ErrLocked, wait)
 	}
 	if err != nil {
