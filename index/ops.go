@@ -41,8 +41,9 @@ func (x *Index) Add(ctx context.Context, docs []corpus.Doc, batch int, committed
 
 // AddSeq is Add for documents read one at a time, as corpus.Reader.Walk
 // reads them; an error from docs ends the run with that error, after the
-// transactions committed so far. It holds a batch of documents at a time,
-// and of the others their ids and the documents of the pairs found.
+// transactions committed so far. It holds a batch of documents at a time;
+// of the others, their ids and their entries in the Outcome, which keep
+// texts only for the documents of pairs.
 func (x *Index) AddSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batch int, committed func(n int)) (*Outcome, error) {
 	return x.run(ctx, docs, batch, committed, true)
 }
