@@ -93,7 +93,7 @@ func (x *Index) run(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batc
 		if len(chunk) == 0 {
 			return nil
 		}
-		if err := x.batch(ctx, chunk, done, c, mem, out, write); err != nil {
+		if err := x.runChunk(ctx, chunk, done, c, mem, out, write); err != nil {
 			return err
 		}
 		done += len(chunk)
@@ -124,9 +124,9 @@ func (x *Index) run(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batc
 	return out, nil
 }
 
-// batch indexes (when writing) and matches chunk, the documents of the
+// runChunk indexes (when writing) and matches chunk, the documents of the
 // run after its first done, adding what it finds to c and out.
-func (x *Index) batch(ctx context.Context, chunk []corpus.Doc, done int, c *collector, mem map[uint64][]string, out *Outcome, write bool) error {
+func (x *Index) runChunk(ctx context.Context, chunk []corpus.Doc, done int, c *collector, mem map[uint64][]string, out *Outcome, write bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ type collector struct {
 	// against, checked the documents a Check has checked, for the rest of
 	// the run.
 	cache, checked map[string]*found
-	shown          int // documents before this batch's, whose texts are settled
+	settled        int // documents before this batch's, whose texts are settled
 }
 
 func newCollector(x *Index) *collector {
@@ -346,12 +346,12 @@ func (c *collector) get(id string) *found {
 // pair, which a later pair with one of them gives back.
 func (c *collector) endBatch() {
 	clear(c.cache)
-	for i := c.shown; i < len(c.docs); i++ {
+	for i := c.settled; i < len(c.docs); i++ {
 		if c.paired[i] == 0 {
 			c.docs[i].Text = ""
 		}
 	}
-	c.shown = len(c.docs)
+	c.settled = len(c.docs)
 }
 
 // lookupKeys returns the keys to look a document up under: its norm and
