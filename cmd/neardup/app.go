@@ -248,7 +248,8 @@ func (con *console) reader(c *cli.Context) *corpus.Reader {
 // document whose id was seen before.
 func readAll(ctx context.Context, con *console, r *corpus.Reader, paths []string) ([]corpus.Doc, error) {
 	var docs []corpus.Doc
-	for d, err := range readEach(ctx, con, r, paths) {
+	show := func(n int) { con.status("reading: %d documents", n) }
+	for d, err := range readEach(ctx, con, r, paths, show) {
 		if err != nil {
 			return docs, err
 		}
@@ -258,9 +259,9 @@ func readAll(ctx context.Context, con *console, r *corpus.Reader, paths []string
 }
 
 // readEach is readAll one document at a time: it keeps only where each
-// document was found, to tell a repeated id. Its error, if any, comes
-// last.
-func readEach(ctx context.Context, con *console, r *corpus.Reader, paths []string) iter.Seq2[corpus.Doc, error] {
+// document was found, to tell a repeated id, and tells show how many it
+// has read every thousand. Its error, if any, comes last.
+func readEach(ctx context.Context, con *console, r *corpus.Reader, paths []string, show func(n int)) iter.Seq2[corpus.Doc, error] {
 	return func(yield func(corpus.Doc, error) bool) {
 		seen := newPlaces()
 		stopped := errors.New("stopped")
@@ -269,7 +270,7 @@ func readEach(ctx context.Context, con *console, r *corpus.Reader, paths []strin
 				return nil
 			}
 			if n := len(seen.at); n%1000 == 0 {
-				con.status("reading: %d documents", n)
+				show(n)
 			}
 			if !yield(d, nil) {
 				return stopped

@@ -177,15 +177,24 @@ func indexRun(c *cli.Context, write bool) error {
 	}
 	defer x.Close()
 	con := newConsole(c)
-	docs := readEach(c.Context, con, con.reader(c), c.Args().Slice())
+	// One progress line: what add has committed of what it has read.
+	read, committed := 0, 0
+	show := func(n int) {
+		if read = n; !write {
+			con.status("checking: %d documents read", read)
+		} else {
+			con.status("indexed %d of %d read", committed, read)
+		}
+	}
+	docs := readEach(c.Context, con, con.reader(c), c.Args().Slice(), show)
 	var out *index.Outcome
 	if write {
 		verbose := c.Bool("verbose")
 		out, err = x.AddSeq(c.Context, docs, c.Int("batch"), func(n int) {
-			if verbose {
+			if committed = n; verbose {
 				fmt.Fprintf(c.App.ErrWriter, "committed %d\n", n)
 			} else {
-				con.status("indexed %d", n)
+				con.status("indexed %d of %d read", committed, max(read, n))
 			}
 		})
 	} else {
