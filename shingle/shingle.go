@@ -322,9 +322,16 @@ func Hash(s []byte) uint64 {
 // fewer than k tokens has no shingles. k must be positive.
 func Words(dst []uint64, t *Text, k int) []uint64 {
 	n := len(t.Tokens) - k + 1
-	dst = slices.Grow(dst, max(n, 0))
-	for i := 0; i < n; i++ {
-		dst = append(dst, Hash(t.Norm[t.Tokens[i].NormStart:t.Tokens[i+k-1].NormEnd]))
+	if n <= 0 {
+		return dst
+	}
+	m := len(dst)
+	dst = slices.Grow(dst, n)[:m+n]
+	// Held in registers: appending to dst could not change them, but the
+	// compiler would load them again each time.
+	out, norm, first, last := dst[m:], t.Norm, t.Tokens[:n], t.Tokens[k-1:]
+	for i := range out {
+		out[i] = Hash(norm[first[i].NormStart:last[i].NormEnd])
 	}
 	return dst
 }
