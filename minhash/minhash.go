@@ -22,6 +22,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 
 	gominhash "github.com/dgryski/go-minhash"
 	"github.com/spaolacci/murmur3"
@@ -141,10 +142,11 @@ func mix(x uint64) uint64 {
 func (o *OPH) Sign(dst []uint32, set []uint64) []uint32 {
 	n := len(dst)
 	k := o.k
-	for i := 0; i < k; i++ {
-		dst = append(dst, Empty)
-	}
+	dst = slices.Grow(dst, k)[:n+k]
 	sig := dst[n:]
+	for i := range sig {
+		sig[i] = Empty
+	}
 	if len(set) == 0 {
 		return dst
 	}
