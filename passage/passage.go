@@ -28,12 +28,13 @@ type Seq struct {
 	pos      []int32  // their positions in the text; nil: hs is the text
 	n        int      // shingles in the text
 	distinct int
+	zero     bool // hs holds 0, which a Matcher's table cannot mark empty
 }
 
 // NewSeq prepares the shingle hashes of one text, in text order. The Seq
 // refers to hashes, which must not change while it is in use.
 func NewSeq(hashes []uint64) *Seq {
-	return &Seq{hs: hashes, n: len(hashes), distinct: countDistinct(hashes)}
+	return &Seq{hs: hashes, n: len(hashes), distinct: countDistinct(hashes), zero: slices.Contains(hashes, 0)}
 }
 
 // NewSharedSeq is NewSeq for a text of a corpus in which most shingles
@@ -52,11 +53,15 @@ func NewSharedSeq(hashes []uint64, distinct int, at []int32) *Seq {
 		distinct = countDistinct(hashes)
 	}
 	if at == nil {
-		return &Seq{hs: hashes, n: len(hashes), distinct: distinct}
+		return &Seq{hs: hashes, n: len(hashes), distinct: distinct, zero: slices.Contains(hashes, 0)}
 	}
 	s := &Seq{pos: slices.Clone(at), hs: make([]uint64, len(at)), n: len(hashes), distinct: distinct}
 	for k, i := range s.pos {
-		s.hs[k] = hashes[i]
+		h := hashes[i]
+		s.hs[k] = h
+		if h == 0 {
+			s.zero = true
+		}
 	}
 	return s
 }
@@ -222,7 +227,7 @@ func (m *Matcher) index(a *Seq) {
 		m.slots = make([]slot, size)
 	}
 	m.keys, m.slots = m.keys[:size], m.slots[:size]
-	m.empty = absent(a.hs)
+	m.empty = absent(a)
 	for k := range m.keys {
 		m.keys[k] = m.empty
 	}
@@ -251,14 +256,15 @@ func (m *Matcher) index(a *Seq) {
 	}
 }
 
-// absent returns a value that is not in hs, to mark empty slots: 0 unless
-// hs holds 0, and otherwise the least of 1 … len(hs) that it lacks.
-func absent(hs []uint64) uint64 {
-	if !slices.Contains(hs, 0) {
+// absent returns a value that is not in s's hashes, to mark empty slots:
+// 0 unless they hold 0, and otherwise the least of 1 … len(hs) that they
+// lack.
+func absent(s *Seq) uint64 {
+	if !s.zero {
 		return 0
 	}
-	seen := make([]bool, len(hs)+1)
-	for _, h := range hs {
+	seen := make([]bool, len(s.hs)+1)
+	for _, h := range s.hs {
 		if h < uint64(len(seen)) {
 			seen[h] = true
 		}
