@@ -327,8 +327,8 @@ func Words(dst []uint64, t *Text, k int) []uint64 {
 	}
 	m := len(dst)
 	dst = slices.Grow(dst, n)[:m+n]
-	// Held in registers: appending to dst could not change them, but the
-	// compiler would load them again each time.
+	// Held in locals: writing dst cannot change them, but the compiler
+	// would load them from t again for each shingle.
 	out, norm, first, last := dst[m:], t.Norm, t.Tokens[:n], t.Tokens[k-1:]
 	for i := range out {
 		out[i] = Hash(norm[first[i].NormStart:last[i].NormEnd])
