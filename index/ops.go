@@ -314,9 +314,10 @@ func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
 }
 
 // renew replaces what c holds of the document d.ID, as indexed before,
-// with d, dropping the pairs found with it: d is matched again.
+// with d, dropping the pairs found with it: d is matched again. The
+// cache cannot hold its old text: it is emptied after each batch, and
+// within d's batch the documents before d do not load it.
 func (c *collector) renew(d *found) {
-	delete(c.cache, d.doc.ID)
 	i, ok := c.at[d.doc.ID]
 	if !ok {
 		return

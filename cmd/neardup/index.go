@@ -179,22 +179,23 @@ func indexRun(c *cli.Context, write bool) error {
 	con := newConsole(c)
 	// One progress line: what add has committed of what it has read.
 	read, committed := 0, 0
-	show := func(n int) {
-		if read = n; !write {
-			con.status("checking: %d documents read", read)
+	progress := func() {
+		if write {
+			con.status("indexed %d of %d read", committed, max(read, committed))
 		} else {
-			con.status("indexed %d of %d read", committed, read)
+			con.status("checking: %d documents read", read)
 		}
 	}
-	docs := readEach(c.Context, con, con.reader(c), c.Args().Slice(), show)
+	docs := readEach(c.Context, con, con.reader(c), c.Args().Slice(), func(n int) { read = n; progress() })
 	var out *index.Outcome
 	if write {
 		verbose := c.Bool("verbose")
 		out, err = x.AddSeq(c.Context, docs, c.Int("batch"), func(n int) {
-			if committed = n; verbose {
+			committed = n
+			if verbose {
 				fmt.Fprintf(c.App.ErrWriter, "committed %d\n", n)
 			} else {
-				con.status("indexed %d of %d read", committed, max(read, n))
+				progress()
 			}
 		})
 	} else {
