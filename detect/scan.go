@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/lsh"
@@ -112,6 +113,23 @@ type lights struct {
 }
 
 const lightChunk = 4096
+
+// newLights returns an empty chunk of lightChunk lights, each of its
+// pages written once with a plain store. The stores that fill a light
+// hold pointers, and while a collection runs each first reads the slot
+// it overwrites; a read of a page never touched maps the kernel's zero
+// page, so the store after it faults a second time and flushes the page
+// from every core's TLB.
+func newLights() []light {
+	c := make([]light, lightChunk)
+	for k := 0; k < len(c); k += pageLights {
+		c[k].tokens = 0
+	}
+	return c[:0]
+}
+
+// pageLights is how many lights fit in 4 KiB, the smallest page.
+const pageLights = 4096 / int(unsafe.Sizeof(light{}))
 
 // at returns document i.
 func (d *lights) at(i int) *light { return &d.chunks[i/lightChunk][i%lightChunk] }
@@ -452,7 +470,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 			return fmt.Errorf("more than %d documents: split the corpus", MaxDocs)
 		}
 		if n%lightChunk == 0 {
-			chunks = append(chunks, make([]light, 0, lightChunk))
+			chunks = append(chunks, newLights())
 		}
 		c := &chunks[len(chunks)-1]
 		meta := d

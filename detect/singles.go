@@ -61,9 +61,15 @@ func dropSingles[K uint32 | uint64](s *singles, keys []K, skip uint) []K {
 const maxSinglesKeys = 1 << 19
 
 // grown returns s with length n, zeroed, reusing its memory.
+//
+// New memory is cleared too, though make zeroed it: the bitmaps are read
+// before they are written, and a read of a page never touched maps the
+// kernel's zero page, so the write after it faults a second time and
+// flushes the page from every core's TLB. Clearing writes each page first,
+// which costs one fault.
 func grown(s []uint64, n int) []uint64 {
 	if cap(s) < n {
-		return make([]uint64, n)
+		s = make([]uint64, n)
 	}
 	s = s[:n]
 	clear(s)
