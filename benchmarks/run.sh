@@ -25,8 +25,8 @@ sizes=("$@")
 reuters=$shared/corpora/reuters21578/docs.jsonl
 echo "Reuters-21578 ($(du -h "$reuters" | cut -f1)), $(nproc) cores, $(date -u +%F), median of $runs rounds, GOMEMLIMIT=$GOMEMLIMIT"
 echo
-echo "| program | median s | min s | max s | peak RSS MiB |"
-echo "|---|---|---|---|---|"
+echo "| program | median s | min s | max s | peak RSS MiB | user s | sys s |"
+echo "|---|---|---|---|---|---|---|"
 # In rounds: every program meets the same moments of the machine's load.
 "$work/harness" -runs "$runs" -label "wc -w (floor)" -label "ekzhu/minhash-lsh program (documents only)" \
   -label "neardup scan (default: text report)" -label "neardup scan --format csv" -label "neardup scan --format json" -- \

@@ -1,6 +1,9 @@
 // Command harness times whole processes: it runs a command several times
-// and prints the median, fastest and slowest wall time and the peak
-// resident set size (from getrusage) as one Markdown table row.
+// and prints the median, fastest and slowest wall time, the peak resident
+// set size, and the median user and system CPU time (the last three from
+// getrusage) as one Markdown table row. The CPU times show what wall time
+// on a shared machine hides: work that moved between user and kernel, or
+// off the critical path.
 //
 //	harness -runs 5 -label "neardup scan" -- neardup scan -q corpus.jsonl
 //
@@ -33,7 +36,9 @@ type timing struct {
 	label string
 	args  []string
 	walls []float64
-	peak  int64 // KiB
+	users []float64 // CPU seconds in user mode
+	syss  []float64 // CPU seconds in the kernel
+	peak  int64     // KiB
 }
 
 func main() {
@@ -67,8 +72,14 @@ func main() {
 	}
 	for _, t := range ts {
 		slices.Sort(t.walls)
-		fmt.Printf("| %s | %.3f | %.3f | %.3f | %d |\n", t.label, t.walls[len(t.walls)/2], t.walls[0], t.walls[len(t.walls)-1], t.peak/1024)
+		fmt.Printf("| %s | %.3f | %.3f | %.3f | %d | %.3f | %.3f |\n", t.label, t.walls[len(t.walls)/2], t.walls[0], t.walls[len(t.walls)-1], t.peak/1024, median(t.users), median(t.syss))
 	}
+}
+
+// median returns the median of xs, which it sorts.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
 
 // split cuts args into commands at each ":::".
@@ -87,7 +98,8 @@ func split(args []string) [][]string {
 	return cmds
 }
 
-// run runs t's command once and records its wall time and peak RSS.
+// run runs t's command once and records its wall time, CPU times and
+// peak RSS.
 func (t *timing) run() error {
 	cmd := exec.Command(t.args[0], t.args[1:]...)
 	var stderr bytes.Buffer
@@ -101,6 +113,10 @@ func (t *timing) run() error {
 	t.walls = append(t.walls, wall)
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		t.peak = max(t.peak, ru.Maxrss) // KiB on Linux
+		t.users = append(t.users, seconds(ru.Utime))
+		t.syss = append(t.syss, seconds(ru.Stime))
 	}
 	return nil
 }
+
+func seconds(tv syscall.Timeval) float64 { return float64(tv.Sec) + float64(tv.Usec)/1e6 }
