@@ -26,8 +26,7 @@ func (p Params) Probability(s float64) float64 {
 	return 1 - ipow(1-ipow(s, p.Rows), p.Bands)
 }
 
-// ipow returns x to the power n ≥ 0 by repeated squaring: Optimal
-// evaluates Probability some half a million times.
+// ipow returns x to the power n ≥ 0 by repeated squaring.
 func ipow(x float64, n int) float64 {
 	r := 1.0
 	for ; n > 0; n >>= 1 {
@@ -50,36 +49,59 @@ func (p Params) String() string { return fmt.Sprintf("%d bands × %d rows", p.Ba
 // and FN the area above it over the threshold (pairs that should be but
 // may not be). This is the rule of datasketch's MinHashLSH. Ties go to the
 // banding found first, in order of increasing bands then rows.
+//
+// Both areas are taken by Simpson's rule with 200 intervals, far finer
+// than the differences between neighbouring bandings, on the same points
+// for every banding: s^r is built up one row at a time and (1-s^r)^b one
+// band at a time, a multiplication a point each.
 func Optimal(threshold float64, perms int, fpWeight, fnWeight float64) Params {
+	const n = 200 // intervals of each integral; even
+	// Points 0 … n cover [0, threshold], n+1 … 2n+1 cover [threshold, 1],
+	// each with its Simpson weight times h/3.
+	var s, w [2 * (n + 1)]float64
+	for k, iv := range [2][2]float64{{0, threshold}, {threshold, 1}} {
+		h := (iv[1] - iv[0]) / n
+		for i := 0; i <= n; i++ {
+			x := k*(n+1) + i
+			s[x] = iv[0] + float64(i)*h
+			w[x] = 2
+			if i == 0 || i == n {
+				w[x] = 1
+			} else if i%2 == 1 {
+				w[x] = 4
+			}
+			w[x] *= h / 3
+		}
+	}
 	best := Params{Bands: perms, Rows: 1}
 	bestErr := math.Inf(1)
-	for b := 1; b <= perms; b++ {
-		for r := 1; r <= perms/b; r++ {
-			p := Params{Bands: b, Rows: r}
-			fp := integrate(p.Probability, 0, threshold)
-			fn := integrate(func(s float64) float64 { return 1 - p.Probability(s) }, threshold, 1)
-			if e := fpWeight*fp + fnWeight*fn; e < bestErr {
-				best, bestErr = p, e
+	var sr, q, miss [2 * (n + 1)]float64 // s^r, 1-s^r, (1-s^r)^b
+	for x := range sr {
+		sr[x] = 1
+	}
+	for r := 1; r <= perms; r++ {
+		for x := range sr {
+			sr[x] *= s[x]
+			q[x] = 1 - sr[x]
+			miss[x] = 1
+		}
+		for b := 1; b <= perms/r; b++ {
+			var fp, fn float64 // P = 1-miss below the threshold, 1-P = miss above
+			for x := 0; x <= n; x++ {
+				miss[x] *= q[x]
+				fp += w[x] * (1 - miss[x])
+			}
+			for x := n + 1; x < len(miss); x++ {
+				miss[x] *= q[x]
+				fn += w[x] * miss[x]
+			}
+			e := fpWeight*fp + fnWeight*fn
+			if e < bestErr || e == bestErr && b < best.Bands {
+				best, bestErr = Params{Bands: b, Rows: r}, e
 			}
 		}
 	}
 	return best
-}
-
-// integrate is Simpson's rule with 200 intervals: far finer than the
-// differences between neighbouring bandings.
-func integrate(f func(float64) float64, a, b float64) float64 {
-	const n = 200
-	h := (b - a) / n
-	sum := f(a) + f(b)
-	for i := 1; i < n; i++ {
-		w := 2.0
-		if i%2 == 1 {
-			w = 4
-		}
-		sum += w * f(a+float64(i)*h)
-	}
-	return sum * h / 3
 }
 
 // BandKey hashes one band's rows to a 64-bit bucket key. Keys of different

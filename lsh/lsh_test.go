@@ -37,6 +37,79 @@ func TestOptimal(t *testing.T) {
 	}
 }
 
+// optimalDirect is Optimal as its doc defines it: each banding's areas
+// integrated on their own, from Probability.
+func optimalDirect(threshold float64, perms int, fpWeight, fnWeight float64) (Params, float64) {
+	best := Params{Bands: perms, Rows: 1}
+	bestErr := math.Inf(1)
+	for b := 1; b <= perms; b++ {
+		for r := 1; r <= perms/b; r++ {
+			p := Params{Bands: b, Rows: r}
+			fp := integrate(p.Probability, 0, threshold)
+			fn := integrate(func(s float64) float64 { return 1 - p.Probability(s) }, threshold, 1)
+			if e := fpWeight*fp + fnWeight*fn; e < bestErr {
+				best, bestErr = p, e
+			}
+		}
+	}
+	return best, bestErr
+}
+
+// integrate is Simpson's rule with 200 intervals.
+func integrate(f func(float64) float64, a, b float64) float64 {
+	const n = 200
+	h := (b - a) / n
+	sum := f(a) + f(b)
+	for i := 1; i < n; i++ {
+		w := 2.0
+		if i%2 == 1 {
+			w = 4
+		}
+		sum += w * f(a+float64(i)*h)
+	}
+	return sum * h / 3
+}
+
+func TestOptimalMatchesDirect(t *testing.T) {
+	perms := []int{1, 2, 16, 64, 128, 200, 256}
+	step := 0.02
+	if testing.Short() {
+		perms, step = []int{16, 128}, 0.05
+	}
+	for _, n := range perms {
+		for th := step; th < 1; th += step {
+			for _, wt := range [][2]float64{{0.5, 0.5}, {0.9, 0.1}, {0.2, 0.8}} {
+				got := Optimal(th, n, wt[0], wt[1])
+				want, wantErr := optimalDirect(th, n, wt[0], wt[1])
+				if got == want {
+					continue
+				}
+				// Rounding may part two bandings that err alike.
+				fp := integrate(got.Probability, 0, th)
+				fn := integrate(func(s float64) float64 { return 1 - got.Probability(s) }, th, 1)
+				gotErr := wt[0]*fp + wt[1]*fn
+				t.Logf("Optimal(%.2f, %d, %v) = %v, direct search %v: errors %g and %g", th, n, wt, got, want, gotErr, wantErr)
+				if math.Abs(gotErr-wantErr) > 1e-12 {
+					t.Errorf("Optimal(%.2f, %d, %v) = %v (error %g), direct search %v (error %g)", th, n, wt, got, gotErr, want, wantErr)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkOptimal(b *testing.B) {
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			Optimal(0.5, 128, 0.5, 0.5)
+		}
+	})
+	b.Run("direct", func(b *testing.B) {
+		for b.Loop() {
+			optimalDirect(0.5, 128, 0.5, 0.5)
+		}
+	})
+}
+
 func TestProbabilityMatchesSimulation(t *testing.T) {
 	// A pair whose signature positions agree independently with
 	// probability s becomes a candidate with probability 1-(1-s^r)^b.
