@@ -24,11 +24,7 @@ func TestOptimal(t *testing.T) {
 			t.Errorf("Optimal(%v, %d) = %v: S-curve steps at %.2f", c.threshold, c.perms, p, step)
 		}
 		// No banding in reach does better than the one chosen.
-		errOf := func(q Params) float64 {
-			fp := integrate(q.Probability, 0, c.threshold)
-			fn := integrate(func(s float64) float64 { return 1 - q.Probability(s) }, c.threshold, 1)
-			return fp + fn
-		}
+		errOf := func(q Params) float64 { return bandingErr(q, c.threshold, 1, 1) }
 		for _, q := range []Params{{p.Bands + 1, p.Rows}, {p.Bands - 1, p.Rows}, {p.Bands, p.Rows + 1}, {p.Bands, p.Rows - 1}} {
 			if q.Bands >= 1 && q.Rows >= 1 && q.Size() <= c.perms && errOf(q) < errOf(p)-1e-12 {
 				t.Errorf("Optimal(%v, %d) = %v but %v errs less", c.threshold, c.perms, p, q)
@@ -45,14 +41,19 @@ func optimalDirect(threshold float64, perms int, fpWeight, fnWeight float64) (Pa
 	for b := 1; b <= perms; b++ {
 		for r := 1; r <= perms/b; r++ {
 			p := Params{Bands: b, Rows: r}
-			fp := integrate(p.Probability, 0, threshold)
-			fn := integrate(func(s float64) float64 { return 1 - p.Probability(s) }, threshold, 1)
-			if e := fpWeight*fp + fnWeight*fn; e < bestErr {
+			if e := bandingErr(p, threshold, fpWeight, fnWeight); e < bestErr {
 				best, bestErr = p, e
 			}
 		}
 	}
 	return best, bestErr
+}
+
+// bandingErr is the weighted error Optimal minimises, of banding p alone.
+func bandingErr(p Params, threshold, fpWeight, fnWeight float64) float64 {
+	fp := integrate(p.Probability, 0, threshold)
+	fn := integrate(func(s float64) float64 { return 1 - p.Probability(s) }, threshold, 1)
+	return fpWeight*fp + fnWeight*fn
 }
 
 // integrate is Simpson's rule with 200 intervals.
@@ -85,9 +86,7 @@ func TestOptimalMatchesDirect(t *testing.T) {
 					continue
 				}
 				// Rounding may part two bandings that err alike.
-				fp := integrate(got.Probability, 0, th)
-				fn := integrate(func(s float64) float64 { return 1 - got.Probability(s) }, th, 1)
-				gotErr := wt[0]*fp + wt[1]*fn
+				gotErr := bandingErr(got, th, wt[0], wt[1])
 				t.Logf("Optimal(%.2f, %d, %v) = %v, direct search %v: errors %g and %g", th, n, wt, got, want, gotErr, wantErr)
 				if math.Abs(gotErr-wantErr) > 1e-12 {
 					t.Errorf("Optimal(%.2f, %d, %v) = %v (error %g), direct search %v (error %g)", th, n, wt, got, gotErr, want, wantErr)
