@@ -361,25 +361,33 @@ func Text(w io.Writer, r Report) error {
 		tw.printf("\nNo near-duplicates and no shared passages found.\n")
 	}
 	doc := documentsByID(r.Documents)
-	var line []byte
-	for _, c := range r.Clusters {
-		tw.printf("\nCluster %d: %d documents, probable source %s\n", c.ID, len(c.Members), c.Source)
-		for _, m := range c.Members {
-			d := doc(m)
-			// "  id  (date, source, title)\n", without what is empty.
-			line = append(append(line[:0], "  "...), m...)
-			sep := "  ("
-			for _, s := range [...]string{d.Date, d.Source, d.Title} {
-				if s != "" {
-					line = append(append(line, sep...), s...)
-					sep = ", "
+	if tw.err == nil {
+		tw.err = encodeEach(bw, len(r.Clusters), func(line []byte, from, to int) ([]byte, error) {
+			for _, c := range r.Clusters[from:to] {
+				// As fmt would write "\nCluster %d: %d documents, probable
+				// source %s\n".
+				line = strconv.AppendInt(append(line, "\nCluster "...), int64(c.ID), 10)
+				line = appendPlural(append(line, ": "...), len(c.Members), "document")
+				line = append(append(append(line, ", probable source "...), c.Source...), '\n')
+				for _, m := range c.Members {
+					d := doc(m)
+					// "  id  (date, source, title)\n", without what is empty.
+					line = append(append(line, "  "...), m...)
+					sep := "  ("
+					for _, s := range [...]string{d.Date, d.Source, d.Title} {
+						if s != "" {
+							line = append(append(line, sep...), s...)
+							sep = ", "
+						}
+					}
+					if sep == ", " {
+						line = append(line, ')')
+					}
+					line = append(line, '\n')
 				}
 			}
-			if sep == ", " {
-				line = append(line, ')')
-			}
-			tw.write(append(line, '\n'))
-		}
+			return line, nil
+		})
 	}
 	if len(r.Pairs) > 0 {
 		tw.printf("\nPairs\n")
