@@ -379,15 +379,34 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Params: s.params, Pairs: pairs, Stats: Stats{Candidates: len(cands), StockShingles: max(0, nStock), StockSketched: nStock < 0}}
-	res.Documents = make([]Document, s.docs.n)
-	for p, i := range s.byPos {
-		l := s.docs.at(i)
-		res.Documents[p] = Document{Doc: l.doc, Tokens: l.tokens, Shingles: l.shingles}
-		if s.texts != nil {
+	// The documents and their clusters need no evidence: they are made
+	// while it is found, on what its stages leave of the cores. (Clusters
+	// reads the pairs' kinds and containments, which evidence leaves as
+	// they are.)
+	made := make(chan struct{})
+	go func() {
+		defer close(made)
+		res.Documents = make([]Document, s.docs.n)
+		for p, i := range s.byPos {
+			l := s.docs.at(i)
+			res.Documents[p] = Document{Doc: l.doc, Tokens: l.tokens, Shingles: l.shingles}
+		}
+		res.Clusters = Clusters(res.Documents, res.Pairs)
+	}()
+	if s.o.NoEvidence {
+		err = s.countWords(ctx, src, pairs)
+	} else {
+		err = s.evidence(ctx, src, pairs)
+	}
+	<-made
+	if err != nil {
+		return nil, err
+	}
+	if s.texts != nil {
+		for p := range res.Documents {
 			res.Documents[p].Text = s.texts[p]
 		}
 	}
-	res.Clusters = Clusters(res.Documents, res.Pairs)
 	return res, nil
 }
 
@@ -829,9 +848,11 @@ func (s *scan) parallel(ctx context.Context, stage string, n int, fn func(w, i i
 	return ctx.Err()
 }
 
-// verifyAll reads the texts of the candidates' documents again, verifies
-// the candidates and returns the reported pairs, in order of decreasing
-// score, then ids.
+// verifyAll reads again the texts of the candidates' documents whose
+// hashes the first reading did not keep, verifies the candidates and
+// returns the reported pairs, in order of decreasing score, then ids. Their
+// passages hold shingle indexes still: evidence or countWords finishes
+// them.
 func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pair, error) {
 	n := s.docs.n
 	need := make([]bool, n) // by place
@@ -945,12 +966,7 @@ func (s *scan) verifyAll(ctx context.Context, src Source, cands []uint64) ([]Pai
 		return nil, err
 	}
 	s.sides, scratch = nil, nil
-	pairs := sortByPlace(found)
-	found = nil
-	if s.o.NoEvidence {
-		return pairs, s.countWords(ctx, src, pairs)
-	}
-	return pairs, s.evidence(ctx, src, pairs)
+	return sortByPlace(found), nil
 }
 
 // countWords counts the words of the passages of pairs and leaves out
