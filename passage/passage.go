@@ -24,9 +24,12 @@ import (
 // Seq is a text's shingle sequence prepared for comparison. Create one with
 // NewSeq or NewSharedSeq; a Seq is immutable and safe for concurrent use.
 type Seq struct {
-	hs       []uint64 // the hashes that may match, in text order
-	pos      []int32  // their positions in the text; nil: hs is the text
-	n        int      // shingles in the text
+	hs []uint64 // the hashes that may match, in text order
+	// pos holds their positions in the text, two to a word, the first in
+	// the low half; nil: hs is the text. It follows hs in one allocation,
+	// so that the positions of the hashes found are near those read.
+	pos      []uint64
+	n        int // shingles in the text
 	distinct int
 	zero     bool // hs holds 0, which a Matcher's table cannot mark empty
 }
@@ -55,13 +58,15 @@ func NewSharedSeq(hashes []uint64, distinct int, at []int32) *Seq {
 	if at == nil {
 		return &Seq{hs: hashes, n: len(hashes), distinct: distinct, zero: slices.Contains(hashes, 0)}
 	}
-	s := &Seq{pos: slices.Clone(at), hs: make([]uint64, len(at)), n: len(hashes), distinct: distinct}
-	for k, i := range s.pos {
+	buf := make([]uint64, len(at)+(len(at)+1)/2)
+	s := &Seq{hs: buf[:len(at):len(at)], pos: buf[len(at):], n: len(hashes), distinct: distinct}
+	for k, i := range at {
 		h := hashes[i]
 		s.hs[k] = h
 		if h == 0 {
 			s.zero = true
 		}
+		s.pos[k/2] |= uint64(uint32(i)) << (32 * (k % 2))
 	}
 	return s
 }
@@ -71,7 +76,7 @@ func (s *Seq) at(i int) int32 {
 	if s.pos == nil {
 		return int32(i)
 	}
-	return s.pos[i]
+	return int32(uint32(s.pos[uint(i)/2] >> (uint(i) % 2 * 32)))
 }
 
 // countDistinct counts the distinct values of hs through an
