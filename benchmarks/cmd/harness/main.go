@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"slices"
@@ -76,8 +77,12 @@ func main() {
 	}
 }
 
-// median returns the median of xs, which it sorts.
+// median returns the median of xs, which it sorts, or NaN if there are
+// none (the CPU times, where getrusage gives none).
 func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
 	slices.Sort(xs)
 	return xs[len(xs)/2]
 }
