@@ -24,7 +24,34 @@ type Document struct {
 	// Tokens and Shingles count the document's tokens and shingles.
 	Tokens   int `json:"tokens"`
 	Shingles int `json:"shingles"`
+	// Status is set by the index's commands: StatusNew, StatusChanged or
+	// StatusIndexed; a scan leaves it empty.
+	Status string `json:"status,omitempty"`
 }
+
+// Summary counts what a run against an index saw and found.
+type Summary struct {
+	// New, Changed and Unchanged count the documents given.
+	New       int `json:"new"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	// Pairs is the number of pairs reported.
+	Pairs int `json:"pairs"`
+	// Earlier is how many of them earlier runs found but did not deliver
+	// (they were interrupted, or failed before their report was written).
+	Earlier int `json:"earlier_pairs"`
+}
+
+// Statuses of a document in a run against an index.
+const (
+	// StatusNew documents were not in the index before.
+	StatusNew = "new"
+	// StatusChanged documents were indexed with another text or metadata.
+	StatusChanged = "changed"
+	// StatusIndexed documents were in the index already and are reported
+	// as the other side of a new or changed one.
+	StatusIndexed = "indexed"
+)
 
 // Span is a byte range [Start, End) of a document's text.
 type Span struct {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -25,8 +27,10 @@ var (
 	bucketSegs = []byte("segments")  // level (1 byte) + sequence (8 bytes) → postings segment
 	bucketDF   = []byte("sketch")    // chunk number (4 bytes) → chunkCells counters
 	bucketLog  = []byte("sketchlog") // sequence (8 bytes) → one batch's counter changes
-	keyParams  = []byte("params")
-	keyCount   = []byte("count")
+	// sequence (8 bytes) → the pairs one batch found, not yet delivered
+	bucketUndelivered = []byte("undelivered")
+	keyParams         = []byte("params")
+	keyCount          = []byte("count")
 )
 
 // Postings are kept as segments: each transaction writes its documents'
@@ -46,73 +50,136 @@ const (
 const chunkCells = 4096 // 8 KiB of counters a chunk
 
 // Bolt is a Store in one file, through go.etcd.io/bbolt: each Apply is
-// one transaction, durable when it returns.
+// one transaction, durable when it returns. Every bbolt call runs under
+// guard, so that a damaged file is an error, not a crash.
 type Bolt struct {
-	db *bolt.DB
+	db   *bolt.DB
+	path string
 }
 
-// OpenBolt opens or creates the index file path. A file another process
-// holds is an ErrLocked error after waiting up to wait.
-func OpenBolt(path string, readOnly bool, wait time.Duration) (*Bolt, error) {
-	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: wait, ReadOnly: readOnly})
+// BoltOptions are how a file is opened; none of them is stored.
+type BoltOptions struct {
+	// ReadOnly opens the file shared, for commands that write nothing.
+	ReadOnly bool
+	// Create makes a new index where there is none; without it a path
+	// with no index is an ErrNoIndex error and nothing is written.
+	Create bool
+	// LockWait is how long to wait for another process's lock.
+	LockWait time.Duration
+}
+
+// OpenBolt opens the index file path. A file another process holds is an
+// ErrLocked error after waiting o.LockWait; a damaged one a
+// *DamageError.
+func OpenBolt(path string, o BoltOptions) (*Bolt, error) {
+	s := &Bolt{path: path}
+	if !o.Create {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w", path, ErrNoIndex)
+		}
+	}
+	if err := checkBoltFile(path); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	err := guard(func() error {
+		var err error
+		s.db, err = bolt.Open(path, 0o644, &bolt.Options{Timeout: o.LockWait, ReadOnly: o.ReadOnly})
+		return err
+	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("%s: %w (waited %v; try again when it has finished)", path, ErrLocked, wait)
+		return nil, fmt.Errorf("%s: %w (waited %v; try again when it has finished)", path, ErrLocked, o.LockWait)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if readOnly {
-		err = db.View(func(tx *bolt.Tx) error {
+	if !o.Create || o.ReadOnly {
+		err = s.view(func(tx *bolt.Tx) error {
 			if tx.Bucket(bucketMeta) == nil || tx.Bucket(bucketMeta).Get(keyParams) == nil {
-				return ErrNotIndex
+				return ErrNoIndex
 			}
 			return nil
 		})
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
 	} else {
-		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketMeta, bucketDocs, bucketNums, bucketSegs, bucketDF, bucketLog} {
+		err = s.update(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketMeta, bucketDocs, bucketNums, bucketSegs, bucketDF, bucketLog, bucketUndelivered} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
 	}
-	return &Bolt{db: db}, nil
+	if err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// guard runs fn, turning the panics of bbolt's assertions and the faults
+// of reading a damaged mapping into a *DamageError.
+func guard(fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = damaged("file structure", fmt.Errorf("bbolt: %v", r))
+		}
+	}()
+	return fn()
 }
 
 func (s *Bolt) view(fn func(tx *bolt.Tx) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketDocs) == nil {
-			return ErrNotIndex
-		}
-		return fn(tx)
+	return guard(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			if tx.Bucket(bucketDocs) == nil || tx.Bucket(bucketUndelivered) == nil {
+				return ErrNoIndex
+			}
+			return fn(tx)
+		})
 	})
 }
 
-// ErrNotIndex is wrapped by errors about files that hold no neardup
-// index, such as one whose creator was stopped before its first
-// transaction committed.
-var ErrNotIndex = errors.New("not a neardup index (no parameters recorded)")
+func (s *Bolt) update(fn func(tx *bolt.Tx) error) error {
+	return guard(func() error { return s.db.Update(fn) })
+}
+
+// ErrNoIndex is wrapped by the errors of opening a file or database that
+// holds no neardup index: missing, empty, or one whose creator was
+// stopped before its first transaction committed.
+var ErrNoIndex = errors.New("no neardup index there")
 
 // Meta implements Store.
 func (s *Bolt) Meta() ([]byte, error) {
 	var out []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketMeta); b != nil {
-			out = bytes.Clone(b.Get(keyParams))
-		}
-		return nil
+	err := guard(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketMeta)
+			if b == nil {
+				return nil
+			}
+			v := b.Get(keyParams)
+			if v == nil {
+				return nil
+			}
+			p, ok := unseal(keyParams, v)
+			if !ok {
+				return damaged("index parameters", nil)
+			}
+			out = bytes.Clone(p)
+			return nil
+		})
 	})
 	return out, err
+}
+
+// record returns id's stored record and document number from the docs
+// bucket value v.
+func docValue(id, v []byte) (num, rec []byte, err error) {
+	body, ok := unseal(id, v)
+	if !ok || len(body) < 4 {
+		return nil, nil, damaged(fmt.Sprintf("record of %q", id), nil)
+	}
+	return body[:4], body[4:], nil
 }
 
 // Records implements Store.
@@ -121,13 +188,32 @@ func (s *Bolt) Records(ids []string) ([][]byte, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDocs)
 		for i, id := range ids {
-			if v := b.Get([]byte(id)); len(v) >= 4 {
-				out[i] = bytes.Clone(v[4:])
+			v := b.Get([]byte(id))
+			if v == nil {
+				continue
 			}
+			_, rec, err := docValue([]byte(id), v)
+			if err != nil {
+				return err
+			}
+			out[i] = bytes.Clone(rec)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// numID returns the id of document number num, "" if it was removed.
+func numID(nums *bolt.Bucket, num []byte) (string, error) {
+	v := nums.Get(num)
+	if v == nil {
+		return "", nil
+	}
+	id, ok := unseal(num, v)
+	if !ok {
+		return "", damaged(fmt.Sprintf("id of document number %d", binary.BigEndian.Uint32(num)), nil)
+	}
+	return string(id), nil
 }
 
 // Postings implements Store.
@@ -141,25 +227,29 @@ func (s *Bolt) Postings(keys []uint64) ([][]string, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		nums := tx.Bucket(bucketNums)
 		found := make([][]uint32, len(keys))
-		err := tx.Bucket(bucketSegs).ForEach(func(_, seg []byte) error {
-			n := len(seg) / segEntry
+		err := tx.Bucket(bucketSegs).ForEach(func(_, v []byte) error {
+			seg, err := openSegment(v)
+			if err != nil {
+				return err
+			}
+			n := seg.n
 			// A segment with few entries a key is walked; in others each
 			// key is sought.
 			walk := n < 8*len(keys)
 			j := 0
 			for _, i := range order {
 				if walk {
-					for j < n && segKey(seg, j) < keys[i] {
+					for j < n && seg.key(j) < keys[i] {
 						j++
 					}
 				} else {
 					j = seek(seg, j, n, keys[i])
 				}
-				for ; j < n && segKey(seg, j) == keys[i]; j++ {
-					found[i] = append(found[i], binary.BigEndian.Uint32(seg[j*segEntry+8:]))
+				for ; j < n && seg.key(j) == keys[i]; j++ {
+					found[i] = append(found[i], binary.BigEndian.Uint32(seg.num(j)))
 				}
 			}
-			return nil
+			return seg.err
 		})
 		if err != nil {
 			return err
@@ -171,7 +261,9 @@ func (s *Bolt) Postings(keys []uint64) ([][]string, error) {
 				id, ok := ids[num]
 				if !ok {
 					binary.BigEndian.PutUint32(nb[:], num)
-					id = string(nums.Get(nb[:]))
+					if id, err = numID(nums, nb[:]); err != nil {
+						return err
+					}
 					ids[num] = id
 				}
 				if id != "" {
@@ -184,17 +276,15 @@ func (s *Bolt) Postings(keys []uint64) ([][]string, error) {
 	return out, err
 }
 
-func segKey(seg []byte, j int) uint64 { return binary.BigEndian.Uint64(seg[j*segEntry:]) }
-
 // seek returns the first entry of seg in [lo, hi) whose key is at least
 // k, or hi. Keys are hashes, spread evenly, so it interpolates a few
 // times (Perl, Itai & Avni, "Interpolation search: a log log N search",
 // CACM 1978) before it bisects.
-func seek(seg []byte, lo, hi int, k uint64) int {
-	for step := 0; hi-lo > 16; step++ {
+func seek(seg *segment, lo, hi int, k uint64) int {
+	for step := 0; hi-lo > 16 && seg.err == nil; step++ {
 		g := lo + (hi-lo)/2
 		if step < 4 {
-			a, b := segKey(seg, lo), segKey(seg, hi-1)
+			a, b := seg.key(lo), seg.key(hi-1)
 			if k <= a {
 				return lo
 			}
@@ -204,16 +294,16 @@ func seek(seg []byte, lo, hi int, k uint64) int {
 			g = lo + int(float64(k-a)/float64(b-a)*float64(hi-1-lo))
 			g = min(max(g, lo), hi-1)
 		}
-		if segKey(seg, g) < k {
+		if seg.key(g) < k {
 			lo = g + 1
 		} else {
 			hi = g + 1
-			if segKey(seg, lo) >= k {
+			if seg.key(lo) >= k {
 				return lo
 			}
 		}
 	}
-	for lo < hi && segKey(seg, lo) < k {
+	for lo < hi && seg.key(lo) < k {
 		lo++
 	}
 	return lo
@@ -232,9 +322,13 @@ func (s *Bolt) Sketch() ([]uint16, error) {
 
 func readSketch(tx *bolt.Tx) ([]uint16, error) {
 	out := make([]uint16, SketchDepth*SketchWidth)
-	err := tx.Bucket(bucketDF).ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucketDF).ForEach(func(k, sealed []byte) error {
+		v, ok := unseal(k, sealed)
+		if !ok || len(k) != 4 || len(v) != 2*chunkCells || int(binary.BigEndian.Uint32(k))*chunkCells >= len(out) {
+			return damaged(fmt.Sprintf("sketch chunk %x", k), nil)
+		}
 		base := int(binary.BigEndian.Uint32(k)) * chunkCells
-		for i := 0; i < chunkCells && 2*i+2 <= len(v) && base+i < len(out); i++ {
+		for i := 0; i < chunkCells; i++ {
 			out[base+i] = binary.LittleEndian.Uint16(v[2*i:])
 		}
 		return nil
@@ -242,9 +336,16 @@ func readSketch(tx *bolt.Tx) ([]uint16, error) {
 	if err != nil {
 		return nil, err
 	}
-	if lb := tx.Bucket(bucketLog); lb != nil {
-		err = lb.ForEach(func(_, v []byte) error { return decodeCells(out, v) })
-	}
+	err = tx.Bucket(bucketLog).ForEach(func(k, sealed []byte) error {
+		v, ok := unseal(k, sealed)
+		if !ok {
+			return damaged(fmt.Sprintf("sketch log entry %x", k), nil)
+		}
+		if err := decodeCells(out, v); err != nil {
+			return damaged(fmt.Sprintf("sketch log entry %x", k), err)
+		}
+		return nil
+	})
 	return out, err
 }
 
@@ -252,49 +353,65 @@ func readSketch(tx *bolt.Tx) ([]uint16, error) {
 func (s *Bolt) Len() (int, error) {
 	n := 0
 	err := s.view(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketMeta).Get(keyCount); len(v) == 8 {
-			n = int(binary.BigEndian.Uint64(v))
-		}
-		return nil
+		var err error
+		n, err = readCount(tx.Bucket(bucketMeta))
+		return err
 	})
 	return n, err
+}
+
+func readCount(meta *bolt.Bucket) (int, error) {
+	v := meta.Get(keyCount)
+	if v == nil {
+		return 0, nil
+	}
+	c, ok := unseal(keyCount, v)
+	if !ok || len(c) != 8 {
+		return 0, damaged("document count", nil)
+	}
+	return int(binary.BigEndian.Uint64(c)), nil
 }
 
 // Scan implements Store.
 func (s *Bolt) Scan(fn func(id string, rec []byte) error) error {
 	return s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
-			if len(v) < 4 {
-				return fmt.Errorf("index record of %q: too short", k)
+			_, rec, err := docValue(k, v)
+			if err != nil {
+				return err
 			}
-			return fn(string(k), v[4:])
+			return fn(string(k), rec)
 		})
 	})
 }
 
 // Apply implements Store: the batch is one transaction.
 func (s *Bolt) Apply(b *Batch) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if b.Meta != nil {
-			if err := meta.Put(keyParams, b.Meta); err != nil {
+			if err := meta.Put(keyParams, seal(keyParams, b.Meta)); err != nil {
 				return err
 			}
 		}
-		count := 0
-		if v := meta.Get(keyCount); len(v) == 8 {
-			count = int(binary.BigEndian.Uint64(v))
+		count, err := readCount(meta)
+		if err != nil {
+			return err
 		}
 		docs, nums := tx.Bucket(bucketDocs), tx.Bucket(bucketNums)
 		// unfile forgets id's document number: its postings stay in their
 		// segments until a merge drops them, and lookups skip them.
 		unfile := func(id string) error {
 			v := docs.Get([]byte(id))
-			if len(v) < 4 {
+			if v == nil {
 				return nil
 			}
+			num, _, err := docValue([]byte(id), v)
+			if err != nil {
+				return err
+			}
 			count--
-			if err := nums.Delete(bytes.Clone(v[:4])); err != nil {
+			if err := nums.Delete(bytes.Clone(num)); err != nil {
 				return err
 			}
 			return docs.Delete([]byte(id))
@@ -317,10 +434,10 @@ func (s *Bolt) Apply(b *Batch) error {
 				return errors.New("index full: more than 2^32 documents added over its life")
 			}
 			num := binary.BigEndian.AppendUint32(nil, uint32(seq))
-			if err := docs.Put([]byte(e.ID), append(num, e.Record...)); err != nil {
+			if err := docs.Put([]byte(e.ID), seal([]byte(e.ID), append(slices.Clip(num), e.Record...))); err != nil {
 				return err
 			}
-			if err := nums.Put(num, []byte(e.ID)); err != nil {
+			if err := nums.Put(num, seal(num, []byte(e.ID))); err != nil {
 				return err
 			}
 			count++
@@ -329,11 +446,27 @@ func (s *Bolt) Apply(b *Batch) error {
 				seg = append(seg, num...)
 			}
 		}
-		if err := meta.Put(keyCount, binary.BigEndian.AppendUint64(nil, uint64(max(count, 0)))); err != nil {
+		if err := meta.Put(keyCount, seal(keyCount, binary.BigEndian.AppendUint64(nil, uint64(max(count, 0))))); err != nil {
 			return err
 		}
 		if len(seg) > 0 {
 			if err := addSegment(tx, sortSegment(seg)); err != nil {
+				return err
+			}
+		}
+		if b.Report != nil {
+			ub := tx.Bucket(bucketUndelivered)
+			seq, err := ub.NextSequence()
+			if err != nil {
+				return err
+			}
+			key := binary.BigEndian.AppendUint64(nil, seq)
+			if err := ub.Put(key, seal(key, b.Report)); err != nil {
+				return err
+			}
+		}
+		for _, r := range b.Delivered {
+			if err := tx.Bucket(bucketUndelivered).Delete([]byte(r)); err != nil {
 				return err
 			}
 		}
@@ -347,7 +480,8 @@ func (s *Bolt) Apply(b *Batch) error {
 		if err != nil {
 			return err
 		}
-		if err := lb.Put(binary.BigEndian.AppendUint64(nil, seq), encodeCells(b.Cells)); err != nil {
+		key := binary.BigEndian.AppendUint64(nil, seq)
+		if err := lb.Put(key, seal(key, encodeCells(b.Cells))); err != nil {
 			return err
 		}
 		if lb.Stats().KeyN < foldEvery {
@@ -355,6 +489,22 @@ func (s *Bolt) Apply(b *Batch) error {
 		}
 		return fold(tx)
 	})
+}
+
+// Undelivered implements Store.
+func (s *Bolt) Undelivered() ([]Receipt, error) {
+	var out []Receipt
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketUndelivered).ForEach(func(k, v []byte) error {
+			r, ok := unseal(k, v)
+			if !ok {
+				return damaged(fmt.Sprintf("undelivered report %x", k), nil)
+			}
+			out = append(out, Receipt{Key: string(k), Report: bytes.Clone(r)})
+			return nil
+		})
+	})
+	return out, err
 }
 
 // sortSegment sorts seg's entries (by key, then document number).
@@ -381,8 +531,8 @@ func sortSegment(seg []byte) []byte {
 	return out
 }
 
-// addSegment stores seg at level 0 and merges every level that has
-// reached segFanout segments into the next.
+// addSegment stores the sorted entries seg at level 0 and merges every
+// level that has reached segFanout segments into the next.
 func addSegment(tx *bolt.Tx, seg []byte) error {
 	b := tx.Bucket(bucketSegs)
 	var live func(num []byte) bool
@@ -392,13 +542,21 @@ func addSegment(tx *bolt.Tx, seg []byte) error {
 			return err
 		}
 		key := binary.BigEndian.AppendUint64([]byte{level}, seq)
-		if err := b.Put(key, seg); err != nil {
+		if err := b.Put(key, encodeSegment(seg)); err != nil {
 			return err
 		}
-		var keys, segs [][]byte
+		var keys [][]byte
+		var segs []*segment
 		c := b.Cursor()
 		for k, v := c.Seek([]byte{level}); k != nil && k[0] == level; k, v = c.Next() {
-			keys, segs = append(keys, bytes.Clone(k)), append(segs, v)
+			s, err := openSegment(v)
+			if err == nil {
+				err = s.checkAll()
+			}
+			if err != nil {
+				return err
+			}
+			keys, segs = append(keys, bytes.Clone(k)), append(segs, s)
 		}
 		if len(keys) < segFanout {
 			return nil
@@ -416,12 +574,12 @@ func addSegment(tx *bolt.Tx, seg []byte) error {
 	}
 }
 
-// mergeSegments merges sorted segments into one, keeping the entries of
-// live documents.
-func mergeSegments(segs [][]byte, live func(num []byte) bool) []byte {
+// mergeSegments merges checked segments into one sorted array of
+// entries, keeping those of live documents.
+func mergeSegments(segs []*segment, live func(num []byte) bool) []byte {
 	size := 0
 	for _, s := range segs {
-		size += len(s)
+		size += len(s.data)
 	}
 	out := make([]byte, 0, size)
 	at := make([]int, len(segs))
@@ -429,14 +587,14 @@ func mergeSegments(segs [][]byte, live func(num []byte) bool) []byte {
 	for {
 		best := -1
 		for i, s := range segs {
-			if at[i] < len(s) && (best < 0 || bytes.Compare(s[at[i]:at[i]+segEntry], segs[best][at[best]:at[best]+segEntry]) < 0) {
+			if at[i] < len(s.data) && (best < 0 || bytes.Compare(s.data[at[i]:at[i]+segEntry], segs[best].data[at[best]:at[best]+segEntry]) < 0) {
 				best = i
 			}
 		}
 		if best < 0 {
 			return out
 		}
-		e := segs[best][at[best] : at[best]+segEntry]
+		e := segs[best].data[at[best] : at[best]+segEntry]
 		at[best] += segEntry
 		num := binary.BigEndian.Uint32(e[8:])
 		ok, seen := alive[num]
@@ -471,7 +629,7 @@ func fold(tx *bolt.Tx) error {
 			}
 			continue
 		}
-		if err := df.Put(key, v); err != nil {
+		if err := df.Put(key, seal(key, v)); err != nil {
 			return err
 		}
 	}
@@ -483,4 +641,4 @@ func fold(tx *bolt.Tx) error {
 }
 
 // Close implements Store.
-func (s *Bolt) Close() error { return s.db.Close() }
+func (s *Bolt) Close() error { return guard(s.db.Close) }

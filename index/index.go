@@ -51,9 +51,6 @@ const (
 // before folding them into its base counters.
 const foldEvery = 64
 
-// FormatVersion names the layout of stored records and keys.
-const FormatVersion = 3
-
 // Store is where an Index keeps its data. Implementations must make Apply
 // atomic: after a crash a store holds each batch wholly or not at all.
 type Store interface {
@@ -72,6 +69,8 @@ type Store interface {
 	Len() (int, error)
 	// Scan calls fn for every record, in no particular order.
 	Scan(fn func(id string, rec []byte) error) error
+	// Undelivered returns the stored reports not yet delivered.
+	Undelivered() ([]Receipt, error)
 	// Apply writes a batch atomically.
 	Apply(b *Batch) error
 	// Close releases the store.
@@ -88,6 +87,17 @@ type Batch struct {
 	Delete []Entry
 	// Cells are changes to sketch counters.
 	Cells Cells
+	// Report, if not nil, is stored as undelivered: the pairs the batch's
+	// documents were found in, kept until a run delivers them.
+	Report []byte
+	// Delivered are the keys of stored reports to forget.
+	Delivered []string
+}
+
+// Receipt is a stored, undelivered report and the key it is kept under.
+type Receipt struct {
+	Key    string
+	Report []byte
 }
 
 // Entry is one document in a Batch.
@@ -216,13 +226,26 @@ func (w *worker) encodeRecord(d corpus.Doc, f *detect.Features) ([]byte, error) 
 	return json.Marshal(record{Doc: meta, Norm: f.Norm, TextHash: textHash(d.Text), Tokens: f.Tokens, Shingles: len(f.Hashes), Text: zb.Bytes()})
 }
 
-func decodeRecord(b []byte) (record, string, error) {
+// decodeMeta decodes a record, leaving its text compressed.
+func decodeMeta(b []byte) (record, error) {
 	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
+	err := json.Unmarshal(b, &r)
+	return r, err
+}
+
+// text decompresses the record's text.
+func (r *record) text() (string, error) {
+	text, err := io.ReadAll(flate.NewReader(bytes.NewReader(r.Text)))
+	return string(text), err
+}
+
+func decodeRecord(b []byte) (record, string, error) {
+	r, err := decodeMeta(b)
+	if err != nil {
 		return r, "", err
 	}
-	text, err := io.ReadAll(flate.NewReader(bytes.NewReader(r.Text)))
-	return r, string(text), err
+	text, err := r.text()
+	return r, text, err
 }
 
 func textHash(s string) uint64 {
@@ -323,9 +346,14 @@ func (cc *cellCounter) cells() Cells {
 }
 
 // stockTest returns the stock test of an index of n documents whose
-// sketch is counters.
-func (x *Index) stockTest(counters []uint16, n int) func(uint64) bool {
-	cutoff := uint16(min(x.o.StockCutoff(n), math.MaxUint16))
+// sketch is counters; with highest, the test at the highest cutoff an
+// index of n documents or more can have.
+func (x *Index) stockTest(counters []uint16, n int, highest bool) func(uint64) bool {
+	c := x.o.StockCutoff(n)
+	if highest {
+		c = max(c, x.o.StockCutoff(math.MaxInt32))
+	}
+	cutoff := uint16(min(c, math.MaxUint16))
 	if n < int(cutoff) {
 		return func(uint64) bool { return false }
 	}
@@ -342,14 +370,21 @@ func (x *Index) stockTest(counters []uint16, n int) func(uint64) bool {
 
 // Stats describe an index.
 type Stats struct {
-	Documents int    `json:"documents"`
-	Params    Params `json:"params"`
+	Documents int `json:"documents"`
+	// Undelivered counts the stored reports of batches whose pairs no
+	// run has delivered yet.
+	Undelivered int    `json:"undelivered_reports"`
+	Params      Params `json:"params"`
 }
 
 // Stats returns the index's figures.
 func (x *Index) Stats() (Stats, error) {
 	n, err := x.store.Len()
-	return Stats{Documents: n, Params: x.params}, err
+	if err != nil {
+		return Stats{}, err
+	}
+	u, err := x.store.Undelivered()
+	return Stats{Documents: n, Undelivered: len(u), Params: x.params}, err
 }
 
 // Close closes the store.

@@ -3,6 +3,9 @@ package index
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -16,61 +19,84 @@ import (
 
 // Outcome is what Add or Check found: the documents involved (the new and
 // changed ones given, and the indexed ones they match), the pairs among
-// them, and counts. Only the documents of pairs keep their texts.
+// them with at least one new or changed side, and counts. Only the
+// documents of pairs keep their texts.
 type Outcome struct {
-	Result    detect.Result
-	Added     int `json:"added"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
+	Result  detect.Result
+	Summary Summary
+	// receipts are the stored reports this outcome delivers.
+	receipts []string
 }
+
+// Summary counts what a run against an index saw and found.
+type Summary = detect.Summary
 
 // DefaultBatch is the number of documents Add writes in one transaction.
 const DefaultBatch = 500
 
-// Add indexes docs in transactions of batch documents (DefaultBatch if
-// batch < 1), in order, and reports what each new or changed document
-// matches among the documents indexed before it: those indexed by earlier
-// runs, whether or not docs gives them again, and this run's earlier
-// ones. A document whose id is indexed with the same text and metadata is
-// left as it is; with other text it is replaced, and matched again as it
-// now is. committed, if not nil, is told after each transaction how many
-// of docs are durably in the index. Ids must be distinct.
-func (x *Index) Add(ctx context.Context, docs []corpus.Doc, batch int, committed func(n int)) (*Outcome, error) {
-	return x.AddSeq(ctx, seqOf(docs), batch, committed)
-}
-
-// AddSeq is Add for documents read one at a time, as corpus.Reader.Walk
-// reads them; an error from docs ends the run with that error, after the
-// transactions committed so far. It holds a batch of documents at a time;
-// of the others, their ids and their entries in the Outcome, which keep
-// texts only for the documents of pairs.
+// AddSeq indexes the documents of docs in transactions of batch
+// documents (DefaultBatch if batch < 1) and reports what each new or
+// changed document matches among the documents indexed before it: those
+// indexed by earlier runs, whether or not docs gives them again, and this
+// run's earlier ones. A document is its id: it is unchanged when its
+// normalised text and its metadata (title, date, source, url) are, and
+// then left as it is, wherever it was read from; otherwise it is
+// replaced, and matched again as it now is. Ids must be distinct.
+//
+// The pairs each transaction finds are stored with its documents, as
+// undelivered, and the Outcome holds every undelivered pair, this run's
+// and those of earlier runs that ended before delivering theirs, verified
+// again against the index as it now is: a run that adds a corpus in one
+// go reports what a scan of it reports. Call Delivered once the report is
+// safely written. committed, if not nil, is told after each transaction
+// how many documents are durably in the index. An error from docs ends
+// the run with that error, after the transactions committed so far. The
+// run holds one batch of documents at a time, and of the others their
+// ids and metadata.
 func (x *Index) AddSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batch int, committed func(n int)) (*Outcome, error) {
-	return x.run(ctx, docs, batch, committed, true)
-}
-
-// Check reports what docs match among the indexed documents, and among
-// themselves (each against those before it), without changing the
-// index. Stock phrases are those of the index.
-func (x *Index) Check(ctx context.Context, docs []corpus.Doc) (*Outcome, error) {
-	return x.CheckSeq(ctx, seqOf(docs))
-}
-
-// CheckSeq is Check for documents read one at a time. Each new or changed
-// document is matched against those checked before it, so those are
-// held, with their features, until the end.
-func (x *Index) CheckSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error]) (*Outcome, error) {
-	return x.run(ctx, docs, DefaultBatch, nil, false)
-}
-
-// seqOf is docs one at a time.
-func seqOf(docs []corpus.Doc) iter.Seq2[corpus.Doc, error] {
-	return func(yield func(corpus.Doc, error) bool) {
-		for _, d := range docs {
-			if !yield(d, nil) {
-				return
-			}
-		}
+	r := x.newRun(true)
+	if err := r.each(ctx, docs, batch, committed); err != nil {
+		return nil, err
 	}
+	return r.deliver(ctx)
+}
+
+// CheckSeq reports what docs match among the indexed documents, and among
+// themselves (each against those before it), without changing the index.
+// Stock phrases are those of the index. Each new or changed document is
+// matched against those checked before it, so those are held, with their
+// features, until the end.
+func (x *Index) CheckSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error]) (*Outcome, error) {
+	r := x.newRun(false)
+	if err := r.each(ctx, docs, DefaultBatch, nil); err != nil {
+		return nil, err
+	}
+	out := &Outcome{Summary: r.sum}
+	for i := range r.c.docs {
+		r.c.docs[i].Status = r.status(r.c.docs[i].ID)
+	}
+	out.Result = assemble(r.c.docs, r.c.pairs, x.o.Params(0))
+	out.Summary.Pairs = len(out.Result.Pairs)
+	return out, nil
+}
+
+// Report returns every undelivered pair, verified against the index as it
+// now is, without adding anything; call Delivered once it is written.
+func (x *Index) Report(ctx context.Context) (*Outcome, error) {
+	return x.newRun(true).deliver(ctx)
+}
+
+// Delivered marks the pairs of out, an Outcome of AddSeq or Report, as
+// delivered: later runs no longer report them.
+func (x *Index) Delivered(out *Outcome) error {
+	for len(out.receipts) > 0 {
+		n := min(len(out.receipts), 10000)
+		if err := x.store.Apply(&Batch{Delivered: out.receipts[:n]}); err != nil {
+			return err
+		}
+		out.receipts = out.receipts[n:]
+	}
+	return nil
 }
 
 type found struct {
@@ -79,54 +105,68 @@ type found struct {
 	text string
 }
 
-func (x *Index) run(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batch int, committed func(int), write bool) (*Outcome, error) {
+// run is one add, check or report: what it has seen so far.
+type run struct {
+	x     *Index
+	write bool
+	sum   Summary
+	// given holds the ids given so far; for add, the metadata and
+	// figures of the new and changed ones, to list them in the report.
+	given map[string]*detect.Document
+	c     *collector          // check: the whole run's; add: a batch's
+	mem   map[uint64][]string // postings of the documents matched but not written
+	token string              // names this run's stored reports
+	done  int
+}
+
+func (x *Index) newRun(write bool) *run {
+	var tok [8]byte
+	rand.Read(tok[:])
+	return &run{x: x, write: write, given: map[string]*detect.Document{}, c: newCollector(x),
+		mem: map[uint64][]string{}, token: hex.EncodeToString(tok[:])}
+}
+
+// each reads docs and handles them in chunks of batch documents.
+func (r *run) each(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batch int, committed func(int)) error {
 	if batch < 1 {
 		batch = DefaultBatch
 	}
-	out := &Outcome{}
-	c := newCollector(x)
-	mem := map[uint64][]string{} // Check: postings of the documents checked so far
-	given := map[string]bool{}   // ids given so far
 	var chunk []corpus.Doc
-	done := 0
 	flush := func() error {
 		if len(chunk) == 0 {
 			return nil
 		}
-		if err := x.runChunk(ctx, chunk, done, c, mem, out, write); err != nil {
+		if err := r.chunk(ctx, chunk); err != nil {
 			return err
 		}
-		done += len(chunk)
+		r.done += len(chunk)
 		if committed != nil {
-			committed(done)
+			committed(r.done)
 		}
 		chunk = chunk[:0]
 		return nil
 	}
 	for d, err := range docs {
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if given[d.ID] {
-			return nil, fmt.Errorf("document id %q given twice (%s)", d.ID, d.Where())
+		if _, ok := r.given[d.ID]; ok {
+			return fmt.Errorf("document id %q given twice (%s)", d.ID, d.Where())
 		}
-		given[d.ID] = true
+		r.given[d.ID] = nil
 		if chunk = append(chunk, d); len(chunk) == batch {
 			if err := flush(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
-	c.finish(&out.Result, x.o.Params(0))
-	return out, nil
+	return flush()
 }
 
-// runChunk indexes (when writing) and matches chunk, the documents of the
-// run after its first done, adding what it finds to c and out.
-func (x *Index) runChunk(ctx context.Context, chunk []corpus.Doc, done int, c *collector, mem map[uint64][]string, out *Outcome, write bool) error {
+// chunk indexes (when writing) and matches chunk, adding what it finds
+// to the run: for add, as a report stored with the chunk's documents.
+func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
+	x := r.x
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -138,7 +178,7 @@ func (x *Index) runChunk(ctx context.Context, chunk []corpus.Doc, done int, c *c
 	if err != nil {
 		return err
 	}
-	prep, err := x.prepare(chunk, olds, write)
+	prep, err := x.prepare(chunk, olds, r.write)
 	if err != nil {
 		return err
 	}
@@ -146,31 +186,33 @@ func (x *Index) runChunk(ctx context.Context, chunk []corpus.Doc, done int, c *c
 	var cc cellCounter
 	var fresh []found
 	at := map[string]int{} // the new or changed documents of the chunk, by id
+	added := 0
 	for i, d := range chunk {
 		p := &prep[i]
+		status := detect.StatusNew
 		switch {
 		case p.unchanged:
-			out.Unchanged++
+			r.sum.Unchanged++
 			continue
 		case p.old != nil:
 			b.Delete = append(b.Delete, Entry{ID: d.ID, Keys: keys(p.old)})
 			cc.count(p.old, -1)
-			out.Updated++
+			r.sum.Changed++
+			status = detect.StatusChanged
 		default:
-			out.Added++
+			r.sum.New++
+			added++
 		}
+		meta := d
+		meta.Text = ""
+		r.given[d.ID] = &detect.Document{Doc: meta, Tokens: p.f.Tokens, Shingles: len(p.f.Hashes), Status: status}
 		b.Put = append(b.Put, Entry{ID: d.ID, Record: p.rec, Keys: keys(&p.f)})
 		cc.count(&p.f, +1)
 		at[d.ID] = len(fresh)
 		fresh = append(fresh, found{d, p.f, d.Text})
 	}
 	b.Cells = cc.cells()
-	if write && (len(b.Put) > 0 || len(b.Delete) > 0) {
-		if err := x.store.Apply(b); err != nil {
-			return fmt.Errorf("writing documents %d to %d: %w", done+1, done+len(chunk), err)
-		}
-	}
-	counters, err := x.sketch(b, write)
+	counters, err := x.sketch()
 	if err != nil {
 		return err
 	}
@@ -178,8 +220,44 @@ func (x *Index) runChunk(ctx context.Context, chunk []corpus.Doc, done int, c *c
 	if err != nil {
 		return err
 	}
-	stock := x.stockTest(counters, n)
-	// One lookup for the batch: the keys of all its documents.
+	stock := x.stockTest(counters, n, false)
+	if r.write {
+		// The chunk is matched as the index will be once it is written:
+		// its counts in the sketch, its documents through r.mem. Stock
+		// phrases are judged at the highest cutoff any size of index
+		// has, so that no shingle stock now is not stock later: the
+		// pairs stored are a superset of those delivered, which are
+		// verified again then.
+		addCells(x.counters, b.Cells)
+		stock = x.stockTest(counters, n+added, true)
+		r.c = newCollector(x)
+		clear(r.mem)
+	}
+	if err := r.match(fresh, at, stock); err != nil {
+		return err
+	}
+	if !r.write {
+		r.c.endBatch()
+		return nil
+	}
+	if len(r.c.pairs) > 0 {
+		b.Report, err = r.encodeReport(r.c.pairs)
+		if err != nil {
+			return err
+		}
+	}
+	if len(b.Put) > 0 || len(b.Delete) > 0 {
+		if err := x.store.Apply(b); err != nil {
+			x.counters = nil // holds the chunk's counts: read again
+			return fmt.Errorf("writing documents %d to %d: %w", r.done+1, r.done+len(chunk), err)
+		}
+	}
+	return nil
+}
+
+// match matches the chunk's new and changed documents against the index
+// and r.mem, each against those before it.
+func (r *run) match(fresh []found, at map[string]int, stock func(uint64) bool) error {
 	kss := make([][]uint64, len(fresh))
 	var all []uint64
 	for i := range fresh {
@@ -188,15 +266,13 @@ func (x *Index) runChunk(ctx context.Context, chunk []corpus.Doc, done int, c *c
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
-	posts, err := x.store.Postings(all)
+	posts, err := r.x.store.Postings(all)
 	if err != nil {
 		return err
 	}
 	for i, d := range fresh {
 		// A document matches every other one indexed, but not a new or
 		// changed one later in the chunk, which matches it in its turn.
-		// (Those of later chunks are not written yet; one indexed before
-		// this run and changed later in it is matched again then.)
 		before := func(id string) bool {
 			j, inChunk := at[id]
 			return id != d.doc.ID && (!inChunk || j < i)
@@ -205,12 +281,172 @@ func (x *Index) runChunk(ctx context.Context, chunk []corpus.Doc, done int, c *c
 			j, _ := slices.BinarySearch(all, k)
 			return posts[j]
 		}
-		if err := c.match(d, kss[i], idsOf, stock, before, mem, !write); err != nil {
+		if err := r.c.match(d, kss[i], idsOf, stock, before, r.mem); err != nil {
 			return err
 		}
 	}
-	c.endBatch()
 	return nil
+}
+
+// storedPair is a pair as an undelivered report keeps it: the ids and
+// their statuses when it was found, and the run that found it.
+type storedPair struct {
+	A   string `json:"a"`
+	B   string `json:"b"`
+	SA  string `json:"sa"`
+	SB  string `json:"sb"`
+	Run string `json:"run"`
+}
+
+func (r *run) encodeReport(pairs []detect.Pair) ([]byte, error) {
+	sp := make([]storedPair, len(pairs))
+	for i, p := range pairs {
+		sp[i] = storedPair{A: p.A, B: p.B, SA: r.status(p.A), SB: r.status(p.B), Run: r.token}
+	}
+	return json.Marshal(sp)
+}
+
+// status is id's status in this run.
+func (r *run) status(id string) string {
+	if d := r.given[id]; d != nil {
+		return d.Status
+	}
+	return detect.StatusIndexed
+}
+
+// deliver gathers every undelivered pair, verifies it again against the
+// index as it is now, and returns them with the run's new and changed
+// documents.
+func (r *run) deliver(ctx context.Context) (*Outcome, error) {
+	x := r.x
+	recs, err := x.store.Undelivered()
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Summary: r.sum}
+	type key struct{ a, b string }
+	status := map[string]string{}
+	earlier := map[key]bool{}
+	var pairs []key
+	seen := map[key]bool{}
+	for _, rc := range recs {
+		var sp []storedPair
+		if err := json.Unmarshal(rc.Report, &sp); err != nil {
+			return nil, damaged("undelivered report", err)
+		}
+		out.receipts = append(out.receipts, rc.Key)
+		for _, p := range sp {
+			k := key{p.A, p.B}
+			if !seen[k] {
+				seen[k] = true
+				pairs = append(pairs, k)
+			}
+			earlier[k] = earlier[k] || p.Run != r.token
+			status[p.A] = firstStatus(status[p.A], p.SA)
+			status[p.B] = firstStatus(status[p.B], p.SB)
+		}
+	}
+	// The documents of the pairs, as indexed now.
+	var ids []string
+	for id := range status {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	docs := map[string]*found{}
+	loader := newCollector(x)
+	for len(ids) > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n := min(len(ids), 500)
+		if err := loader.load(ids[:n]); err != nil {
+			return nil, err
+		}
+		for _, id := range ids[:n] {
+			if d := loader.cache[id]; d != nil {
+				docs[id] = d
+			}
+		}
+		clear(loader.cache)
+		ids = ids[n:]
+	}
+	counters, err := x.sketch()
+	if err != nil {
+		return nil, err
+	}
+	n, err := x.store.Len()
+	if err != nil {
+		return nil, err
+	}
+	stock := x.stockTest(counters, n, false)
+	var list []detect.Document
+	at := map[string]int{}
+	doc := func(d *found) int {
+		if i, ok := at[d.doc.ID]; ok {
+			return i
+		}
+		at[d.doc.ID] = len(list)
+		list = append(list, detect.Document{Doc: d.doc, Tokens: d.f.Tokens, Shingles: len(d.f.Hashes), Status: status[d.doc.ID]})
+		return len(list) - 1
+	}
+	var kept []detect.Pair
+	for _, k := range pairs {
+		a, b := docs[k.a], docs[k.b]
+		if a == nil || b == nil {
+			continue // removed since
+		}
+		p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
+		if !x.o.Reports(&p) {
+			continue
+		}
+		p.A, p.B, p.I, p.J = k.a, k.b, doc(a), doc(b)
+		kept = append(kept, p)
+		if earlier[k] {
+			out.Summary.Earlier++
+		}
+	}
+	for _, d := range r.given {
+		if d != nil {
+			if _, ok := at[d.ID]; !ok {
+				at[d.ID] = len(list)
+				list = append(list, *d)
+			}
+		}
+	}
+	out.Result = assemble(list, kept, x.o.Params(0))
+	out.Summary.Pairs = len(out.Result.Pairs)
+	return out, nil
+}
+
+// firstStatus is the status a document had when first found: new over
+// changed over indexed.
+func firstStatus(have, s string) string {
+	rank := map[string]int{"": 0, detect.StatusIndexed: 1, detect.StatusChanged: 2, detect.StatusNew: 3}
+	if rank[s] > rank[have] {
+		return s
+	}
+	return have
+}
+
+// assemble orders docs by id, points pairs at them, orders the pairs and
+// finds the clusters.
+func assemble(docs []detect.Document, pairs []detect.Pair, p detect.Params) detect.Result {
+	order := make([]int, len(docs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(docs[a].ID, docs[b].ID) })
+	where := make([]int, len(docs))
+	sorted := make([]detect.Document, len(docs))
+	for to, from := range order {
+		where[from] = to
+		sorted[to] = docs[from]
+	}
+	for i := range pairs {
+		pairs[i].I, pairs[i].J = where[pairs[i].I], where[pairs[i].J]
+	}
+	detect.SortPairs(pairs)
+	return detect.Result{Params: p, Documents: sorted, Pairs: pairs, Clusters: detect.Clusters(sorted, pairs)}
 }
 
 // prepared is one document of a batch, made ready to write.
@@ -243,21 +479,34 @@ func (x *Index) prepare(docs []corpus.Doc, olds [][]byte, write bool) ([]prepare
 }
 
 func (w *worker) prepare(p *prepared, d corpus.Doc, old []byte, write bool) error {
-	if old != nil {
-		r, oldText, err := decodeRecord(old)
-		if err != nil {
-			return fmt.Errorf("index record of %q: %w", d.ID, err)
-		}
-		meta := d
-		meta.Text = ""
-		if oldText == d.Text && r.Doc == meta {
-			p.unchanged = true
-			return nil
-		}
-		of := w.ex.Extract(oldText)
-		p.old = &of
+	if old == nil {
+		p.f = w.ex.Extract(d.Text)
+		return w.encode(p, d, write)
+	}
+	r, err := decodeMeta(old)
+	if err != nil {
+		return damaged(fmt.Sprintf("record of %q", d.ID), err)
+	}
+	sameMeta := r.Doc.Title == d.Title && r.Doc.Date == d.Date && r.Doc.Source == d.Source && r.Doc.URL == d.URL
+	if sameMeta && r.TextHash == textHash(d.Text) {
+		p.unchanged = true
+		return nil
 	}
 	p.f = w.ex.Extract(d.Text)
+	if sameMeta && r.Norm == p.f.Norm {
+		p.unchanged = true
+		return nil
+	}
+	oldText, err := r.text()
+	if err != nil {
+		return damaged(fmt.Sprintf("record of %q", d.ID), err)
+	}
+	of := w.ex.Extract(oldText)
+	p.old = &of
+	return w.encode(p, d, write)
+}
+
+func (w *worker) encode(p *prepared, d corpus.Doc, write bool) error {
 	if !write {
 		return nil
 	}
@@ -269,15 +518,13 @@ func (w *worker) prepare(p *prepared, d corpus.Doc, old []byte, write bool) erro
 // sketch returns the index's counters: read from the store the first
 // time, then kept up to date with the batches this process writes.
 // Another process's batches are seen from the next run on.
-func (x *Index) sketch(b *Batch, written bool) ([]uint16, error) {
+func (x *Index) sketch() ([]uint16, error) {
 	if x.counters == nil {
 		c, err := x.store.Sketch()
 		if err != nil {
 			return nil, err
 		}
 		x.counters = c
-	} else if written {
-		addCells(x.counters, b.Cells)
 	}
 	return x.counters, nil
 }
@@ -373,9 +620,9 @@ func lookupKeys(f *detect.Features, stock func(uint64) bool) []uint64 {
 }
 
 // match verifies d against the documents filed under its keys ks (idsOf
-// gives them) that before admits, and, for Check, against those in mem;
-// stock tells the stock phrases.
-func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string, checking bool) error {
+// gives them, and mem those matched but not in the store) that before
+// admits; stock tells the stock phrases.
+func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string) error {
 	x := c.x
 	// As in a scan: a shared band or norm key, or a fingerprint of at
 	// most detect.RareGroup documents, makes a candidate; commoner
@@ -383,10 +630,7 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 	cand := map[string]bool{}
 	common := map[string]int{}
 	for i := range ks {
-		ids := idsOf(ks[i])
-		if checking {
-			ids = append(slices.Clip(ids), mem[ks[i]]...)
-		}
+		ids := append(slices.Clip(idsOf(ks[i])), mem[ks[i]]...)
 		_, isPrint := slices.BinarySearch(d.f.Prints, ks[i]) // Prints are sorted
 		isPrint = isPrint && !slices.Contains(d.f.Bands, ks[i]) && ks[i] != normKey(&d.f)
 		for _, id := range ids {
@@ -401,12 +645,10 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 		}
 	}
 	c.renew(&d)
-	if checking {
-		for _, k := range ks {
-			mem[k] = append(mem[k], d.doc.ID)
-		}
-		c.checked[d.doc.ID] = &d
+	for _, k := range ks {
+		mem[k] = append(mem[k], d.doc.ID)
 	}
+	c.checked[d.doc.ID] = &d
 	ids := make([]string, 0, len(cand))
 	for id := range cand {
 		ids = append(ids, id)
@@ -464,7 +706,7 @@ func (c *collector) load(ids []string) error {
 		}
 		r, text, err := decodeRecord(raw)
 		if err != nil {
-			return fmt.Errorf("index record of %q: %w", need[i], err)
+			return damaged(fmt.Sprintf("record of %q", need[i]), err)
 		}
 		d := r.Doc
 		d.Text = text
@@ -473,32 +715,23 @@ func (c *collector) load(ids []string) error {
 	return nil
 }
 
-func (c *collector) finish(res *detect.Result, p detect.Params) {
-	res.Params = p
-	res.Documents = c.docs
-	res.Pairs = c.pairs
-	detect.SortPairs(res.Pairs)
-	// Clusters index documents in order; keep the order of first sight.
-	res.Clusters = detect.Clusters(res.Documents, res.Pairs)
-	slices.SortStableFunc(res.Clusters, func(a, b detect.Cluster) int { return cmp.Compare(a.ID, b.ID) })
-}
-
-// Remove deletes the documents ids from the index and returns how many
-// were there.
-func (x *Index) Remove(ids []string) (int, error) {
+// Remove deletes the documents ids from the index and returns the ids
+// among them that it did not hold.
+func (x *Index) Remove(ids []string) (missing []string, err error) {
 	recs, err := x.store.Records(ids)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	b := &Batch{}
 	var cc cellCounter
 	for i, raw := range recs {
 		if raw == nil {
+			missing = append(missing, ids[i])
 			continue
 		}
 		_, text, err := decodeRecord(raw)
 		if err != nil {
-			return 0, fmt.Errorf("index record of %q: %w", ids[i], err)
+			return nil, damaged(fmt.Sprintf("record of %q", ids[i]), err)
 		}
 		f := x.ws[0].ex.Extract(text)
 		b.Delete = append(b.Delete, Entry{ID: ids[i], Keys: keys(&f)})
@@ -506,15 +739,15 @@ func (x *Index) Remove(ids []string) (int, error) {
 	}
 	b.Cells = cc.cells()
 	if len(b.Delete) == 0 {
-		return 0, nil
+		return missing, nil
 	}
 	if err := x.store.Apply(b); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if x.counters != nil {
 		addCells(x.counters, b.Cells)
 	}
-	return len(b.Delete), nil
+	return missing, nil
 }
 
 // Documents returns every indexed document with its text, ordered by id:
@@ -527,7 +760,7 @@ func (x *Index) Documents(ctx context.Context) ([]corpus.Doc, error) {
 		}
 		r, text, err := decodeRecord(raw)
 		if err != nil {
-			return fmt.Errorf("index record of %q: %w", id, err)
+			return damaged(fmt.Sprintf("record of %q", id), err)
 		}
 		d := r.Doc
 		d.Text = text

@@ -6,7 +6,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
+	neturl "net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,19 +54,91 @@ const RedisSlots = 16
 
 const slotLease = 10 * time.Minute
 
-// OpenRedis connects to the database of a redis://HOST:PORT/N URL.
-func OpenRedis(ctx context.Context, url string) (*Redis, error) {
+// RedisOptions are how a Redis index is opened; none of them is stored.
+type RedisOptions struct {
+	// Password is used when the URL carries none.
+	Password string
+	// Create makes a new index in an empty database; without it a
+	// database with no index is an ErrNoIndex error and nothing is
+	// written.
+	Create bool
+}
+
+// IsRedisURL reports whether db names a Redis database rather than a
+// file: a redis://, rediss:// (TLS) or unix:// URL.
+func IsRedisURL(db string) bool {
+	for _, s := range []string{"redis://", "rediss://", "unix://"} {
+		if strings.HasPrefix(db, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Redact returns the URL db with its password, if any, masked, for
+// messages.
+func Redact(db string) string {
+	u, err := neturl.Parse(db)
+	if err != nil || u.User == nil {
+		if err != nil && strings.Contains(db, "@") {
+			return "(an unreadable URL)"
+		}
+		return db
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = neturl.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// OpenRedis connects to the database of a redis://, rediss:// or unix://
+// URL (go-redis's syntax, with the database number as /N or ?db=N).
+// Errors name the URL with its password masked.
+func OpenRedis(ctx context.Context, url string, o RedisOptions) (*Redis, error) {
+	where := Redact(url)
 	opt, err := redis.ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", url, err)
+		return nil, fmt.Errorf("%s: %s", where, strings.ReplaceAll(err.Error(), url, where))
 	}
+	if opt.Password == "" {
+		opt.Password = o.Password
+	}
+	opt.MaxRetries = 1
 	c := redis.NewClient(opt)
-	if err := c.Ping(ctx).Err(); err != nil {
+	s := &Redis{c: c, ctx: ctx, prefix: "neardup:", slot: -1}
+	if err := s.open(o.Create); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("%s: %w", url, err)
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
-	return &Redis{c: c, ctx: ctx, prefix: "neardup:", slot: -1}, nil
+	return s, nil
 }
+
+// open checks that the database holds an index, or, when creating one,
+// that it holds nothing else.
+func (s *Redis) open(create bool) error {
+	if err := s.c.Ping(s.ctx).Err(); err != nil {
+		return err
+	}
+	meta, err := s.Meta()
+	if err != nil || meta != nil {
+		return err
+	}
+	if !create {
+		return ErrNoIndex
+	}
+	keys, _, err := s.c.Scan(s.ctx, 0, "", 1000).Result()
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if !strings.HasPrefix(k, s.prefix) {
+			return fmt.Errorf("the database holds other data (key %q, and perhaps more): give neardup an empty database of its own", k)
+		}
+	}
+	return nil
+}
+
+var _ Store = (*Redis)(nil)
 
 func (s *Redis) key(parts ...string) string { return s.prefix + strings.Join(parts, ":") }
 
@@ -88,7 +163,14 @@ func (s *Redis) Meta() ([]byte, error) {
 	if err == redis.Nil {
 		return nil, nil
 	}
-	return b, err
+	if err != nil {
+		return nil, err
+	}
+	v, ok := unseal(keyParams, b)
+	if !ok {
+		return nil, damaged("index parameters", nil)
+	}
+	return v, nil
 }
 
 // Records implements Store.
@@ -107,7 +189,11 @@ func (s *Redis) Records(ids []string) ([][]byte, error) {
 	}
 	for i, v := range vals {
 		if str, ok := v.(string); ok {
-			out[i] = []byte(str)
+			rec, ok := unseal([]byte(ids[i]), []byte(str))
+			if !ok {
+				return nil, damaged(fmt.Sprintf("record of %q", ids[i]), nil)
+			}
+			out[i] = rec
 		}
 	}
 	return out, nil
@@ -159,19 +245,21 @@ func (s *Redis) Sketch() ([]uint16, error) {
 // loadSlot adds slot i's base and log to counters and returns their
 // encoded sizes.
 func (s *Redis) loadSlot(i int, counters []int32) (baseBytes, logBytes int, err error) {
-	b, err := s.c.Get(s.ctx, s.key("sketch", fmt.Sprint(i))).Bytes()
+	bk := s.key("sketch", fmt.Sprint(i))
+	b, err := s.c.Get(s.ctx, bk).Bytes()
 	if err != nil && err != redis.Nil {
 		return 0, 0, err
 	}
-	if err := addLog(counters, b); err != nil {
+	if err := addLog(counters, bk, b); err != nil {
 		return 0, 0, err
 	}
-	logs, err := s.c.LRange(s.ctx, s.key("sketchlog", fmt.Sprint(i)), 0, -1).Result()
+	lk := s.key("sketchlog", fmt.Sprint(i))
+	logs, err := s.c.LRange(s.ctx, lk, 0, -1).Result()
 	if err != nil {
 		return 0, 0, err
 	}
 	for _, l := range logs {
-		if err := addLog(counters, []byte(l)); err != nil {
+		if err := addLog(counters, lk, []byte(l)); err != nil {
 			return 0, 0, err
 		}
 		logBytes += len(l)
@@ -179,9 +267,20 @@ func (s *Redis) loadSlot(i int, counters []int32) (baseBytes, logBytes int, err 
 	return len(b), logBytes, nil
 }
 
-// addLog adds the changes of one encoded batch to signed counters.
-func addLog(counters []int32, b []byte) error {
-	return eachCell(b, len(counters), func(c int, d int64) { counters[c] += int32(d) })
+// addLog adds the changes of one encoded batch, sealed under key, to
+// signed counters.
+func addLog(counters []int32, key string, sealed []byte) error {
+	if sealed == nil {
+		return nil
+	}
+	b, ok := unseal([]byte(key), sealed)
+	if !ok {
+		return damaged(key, nil)
+	}
+	if err := eachCell(b, len(counters), func(c int, d int64) { counters[c] += int32(d) }); err != nil {
+		return damaged(key, err)
+	}
+	return nil
 }
 
 // claim takes a free writer slot and loads its counters.
@@ -245,16 +344,23 @@ func (s *Redis) Scan(fn func(id string, rec []byte) error) error {
 	}
 }
 
-// Apply implements Store, in one MULTI/EXEC.
+// Apply implements Store, in one MULTI/EXEC, after checking that no key
+// it writes holds another type (Redis would fail that command and still
+// run the others).
 func (s *Redis) Apply(b *Batch) error {
 	if b.Cells.Len() > 0 {
 		if err := s.claim(); err != nil {
 			return err
 		}
 	}
+	if err := s.checkTypes(b); err != nil {
+		return err
+	}
+	type fold struct{ logged, logBytes, baseBytes int }
+	var next *fold
 	_, err := s.c.TxPipelined(s.ctx, func(p redis.Pipeliner) error {
 		if b.Meta != nil {
-			p.SetNX(s.ctx, s.key("meta"), b.Meta, 0)
+			p.SetNX(s.ctx, s.key("meta"), seal(keyParams, b.Meta), 0)
 		}
 		for _, e := range b.Delete {
 			p.Del(s.ctx, s.key("d", e.ID))
@@ -264,35 +370,135 @@ func (s *Redis) Apply(b *Batch) error {
 			}
 		}
 		for _, e := range b.Put {
-			p.Set(s.ctx, s.key("d", e.ID), e.Record, 0)
+			p.Set(s.ctx, s.key("d", e.ID), seal([]byte(e.ID), e.Record), 0)
 			p.SAdd(s.ctx, s.key("docs"), e.ID)
 			for _, k := range e.Keys {
 				p.ZAdd(s.ctx, s.postKey(k), redis.Z{Member: posting(k, e.ID)})
 			}
 		}
+		if b.Report != nil {
+			var tok [8]byte
+			rand.Read(tok[:])
+			field := hex.EncodeToString(tok[:])
+			p.HSet(s.ctx, s.key("undelivered"), field, seal([]byte(field), b.Report))
+		}
+		if len(b.Delivered) > 0 {
+			p.HDel(s.ctx, s.key("undelivered"), b.Delivered...)
+		}
 		if b.Cells.Len() > 0 {
-			for i, c := range b.Cells.At {
-				s.shard[c] += b.Cells.Delta[i]
-			}
 			slot := fmt.Sprint(s.slot)
 			entry := encodeCells(b.Cells)
 			if s.logged+1 < foldEvery && s.logBytes+len(entry) <= max(s.baseBytes, minFoldBytes) {
-				p.RPush(s.ctx, s.key("sketchlog", slot), entry)
-				s.logged++
-				s.logBytes += len(entry)
+				lk := s.key("sketchlog", slot)
+				p.RPush(s.ctx, lk, seal([]byte(lk), entry))
+				next = &fold{s.logged + 1, s.logBytes + len(entry), s.baseBytes}
 			} else {
 				// Fold: this slot's counters, base and log, become its
 				// base, encoded as a log of its nonzero counters: a reader
 				// fetches a fraction of 4 bytes a counter.
-				base := encodeDense(s.shard)
-				p.Set(s.ctx, s.key("sketch", slot), base, 0)
+				shard := slices.Clone(s.shard)
+				for i, c := range b.Cells.At {
+					shard[c] += b.Cells.Delta[i]
+				}
+				base := encodeDense(shard)
+				bk := s.key("sketch", slot)
+				p.Set(s.ctx, bk, seal([]byte(bk), base), 0)
 				p.Del(s.ctx, s.key("sketchlog", slot))
-				s.logged, s.logBytes, s.baseBytes = 0, 0, len(base)
+				next = &fold{0, 0, len(base)}
 			}
 		}
 		return nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	// The slot's state follows the database only once EXEC succeeded.
+	if next != nil {
+		for i, c := range b.Cells.At {
+			s.shard[c] += b.Cells.Delta[i]
+		}
+		s.logged, s.logBytes, s.baseBytes = next.logged, next.logBytes, next.baseBytes
+	}
+	return nil
+}
+
+// checkTypes fails if a key b writes holds a value of another type.
+func (s *Redis) checkTypes(b *Batch) error {
+	want := map[string]string{s.key("docs"): "set", s.key("undelivered"): "hash"}
+	for _, es := range [][]Entry{b.Put, b.Delete} {
+		for _, e := range es {
+			want[s.key("d", e.ID)] = "string"
+			for _, k := range e.Keys {
+				want[s.postKey(k)] = "zset"
+			}
+		}
+	}
+	if b.Cells.Len() > 0 {
+		want[s.key("sketchlog", fmt.Sprint(s.slot))] = "list"
+		want[s.key("sketch", fmt.Sprint(s.slot))] = "string"
+	}
+	if b.Meta != nil {
+		want[s.key("meta")] = "string"
+	}
+	keys := slices.Collect(maps.Keys(want))
+	slices.Sort(keys)
+	cmds := make([]*redis.StatusCmd, len(keys))
+	_, err := s.c.Pipelined(s.ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.Type(s.ctx, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, c := range cmds {
+		if t := c.Val(); t != "none" && t != want[keys[i]] {
+			return fmt.Errorf("key %q holds a %s, not the %s neardup keeps there: another program writes to this database; nothing of this batch was written", keys[i], t, want[keys[i]])
+		}
+	}
+	return nil
+}
+
+// Verify reads every stored record, the frequency sketch and the
+// undelivered reports, and returns the problems found (none: sound).
+// Postings carry no checksum in Redis, which keeps them in its memory.
+func (s *Redis) Verify() []error {
+	var problems []error
+	err := s.Scan(func(id string, rec []byte) error {
+		if _, _, err := decodeRecord(rec); err != nil {
+			problems = append(problems, damaged(fmt.Sprintf("record of %q", id), err))
+		}
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, err)
+	}
+	if _, err := s.Sketch(); err != nil {
+		problems = append(problems, err)
+	}
+	if _, err := s.Undelivered(); err != nil {
+		problems = append(problems, err)
+	}
+	return problems
+}
+
+// Undelivered implements Store.
+func (s *Redis) Undelivered() ([]Receipt, error) {
+	m, err := s.c.HGetAll(s.ctx, s.key("undelivered")).Result()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Receipt, 0, len(m))
+	for k, v := range m {
+		r, ok := unseal([]byte(k), []byte(v))
+		if !ok {
+			return nil, damaged(fmt.Sprintf("undelivered report %s", k), nil)
+		}
+		out = append(out, Receipt{Key: k, Report: r})
+	}
+	slices.SortFunc(out, func(a, b Receipt) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
 }
 
 // Close implements Store, freeing the writer slot.

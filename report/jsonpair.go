@@ -86,6 +86,10 @@ func appendDocument(b []byte, d *detect.Document, prefix string) []byte {
 	b = strconv.AppendInt(b, int64(d.Tokens), 10)
 	b = appendKey(append(b, ','), in, "shingles")
 	b = strconv.AppendInt(b, int64(d.Shingles), 10)
+	if d.Status != "" {
+		b = appendKey(append(b, ','), in, "status")
+		b = appendString(b, d.Status)
+	}
 	return append(append(append(b, '\n'), prefix...), '}')
 }
 

@@ -28,7 +28,10 @@ import (
 // reading its corpus.
 type Report struct {
 	*detect.Result
-	Warnings []string `json:"warnings"`
+	// Summary, set for the runs against an index, makes every format lead
+	// with it and say each document's status.
+	Summary  *detect.Summary `json:"summary,omitempty"`
+	Warnings []string        `json:"warnings"`
 }
 
 // JSON writes r as indented JSON: the bytes json.Encoder writes with
@@ -64,7 +67,12 @@ func JSON(w io.Writer, r Report) error {
 			return err
 		}
 	}
+	var summary error
+	if r.Summary != nil {
+		summary = field("summary", false, value(r.Summary))
+	}
 	err := errors.Join(
+		summary,
 		field("params", false, value(r.Params)),
 		field("stats", false, value(r.Stats)),
 		field("documents", false, func() error {
@@ -224,13 +232,23 @@ func nonNil[T any](s []T) []T {
 func CSV(w io.Writer, r Report) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
-	cw.Write([]string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"})
+	header := []string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"}
+	if r.Summary != nil {
+		header = slices.Insert(header, 2, "status_a", "status_b")
+	}
+	cw.Write(header)
 	cw.Flush()
 	// Rows are encoded on all cores, directly (as a csv.Writer would:
 	// TestCSVRowMatchesEncodingCSV).
 	err := encodeEach(bw, len(r.Pairs), func(b []byte, from, to int) ([]byte, error) {
 		for k := range r.Pairs[from:to] {
-			b = appendCSVRow(b, &r.Pairs[from+k])
+			p := &r.Pairs[from+k]
+			if r.Summary != nil {
+				sa, sb := statusOf(r, p)
+				b = appendCSVRow(b, p, sa, sb)
+			} else {
+				b = appendCSVRow(b, p)
+			}
 		}
 		return b, nil
 	})
@@ -242,13 +260,16 @@ func CSV(w io.Writer, r Report) error {
 
 // appendCSVRow appends p's row of the CSV report, as a csv.Writer
 // writes it.
-func appendCSVRow(b []byte, p *detect.Pair) []byte {
+func appendCSVRow(b []byte, p *detect.Pair, statuses ...string) []byte {
 	words := 0
 	for i := range p.Passages {
 		words += p.Passages[i].Words
 	}
 	b = appendCSVField(b, p.A)
 	b = appendCSVField(append(b, ','), p.B)
+	for _, s := range statuses {
+		b = appendCSVField(append(b, ','), s)
+	}
 	b = appendCSVField(append(b, ','), p.Kind)
 	for _, f := range [...]float64{p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB} {
 		b = appendFixed(append(b, ','), f, 4)
@@ -351,6 +372,9 @@ func Matrix(w io.Writer, r Report, denseMax int) error {
 // Text writes r for people: a summary, the clusters, then the pairs with
 // their figures and a quote of their longest passages.
 func Text(w io.Writer, r Report) error {
+	if r.Summary != nil {
+		return nightlyText(w, r)
+	}
 	bw := bufio.NewWriter(w)
 	tw := &errWriter{w: bw}
 	p := r.Params

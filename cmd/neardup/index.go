@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -31,7 +32,7 @@ func lockWaitFlag() cli.Flag {
 func indexCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "index",
-		Usage: "keep a persistent index for nightly checks: add, remove, stats, pairs",
+		Usage: "keep a persistent index for nightly checks: add, remove, stats, pairs, report, verify, compact",
 		Description: `An index keeps every document added to it (its text compressed, its keys,
 shingle frequencies), so that new documents are checked against all of them
 without reading the archive again. It is one file (bbolt) or a Redis database
@@ -42,8 +43,11 @@ Examples:
    neardup check --db news.idx --fail-on-match today/
    neardup index stats --db news.idx
    neardup index remove --db news.idx some-id
-   neardup index pairs --db news.idx --html report.html`,
-		Subcommands: []*cli.Command{indexAddCommand(), indexRemoveCommand(), indexStatsCommand(), indexPairsCommand()},
+   neardup index pairs --db news.idx --html report.html
+   neardup index report --db news.idx
+   neardup index verify --db news.idx`,
+		Subcommands: []*cli.Command{indexAddCommand(), indexRemoveCommand(), indexStatsCommand(), indexPairsCommand(),
+			indexReportCommand(), indexVerifyCommand(), indexCompactCommand()},
 	}
 }
 
@@ -89,15 +93,27 @@ Examples:
 	}
 }
 
+// storeMode is what a command may do to the index it opens.
+type storeMode int
+
+const (
+	readIndex   storeMode = iota // check, stats, pairs, verify: write nothing
+	updateIndex                  // remove, report: write to an index that exists
+	createIndex                  // add: create the index if there is none
+)
+
 // openIndex opens the index named by --db with the detection options of
 // the command line, taking the index's own parameters for the options
 // the command line leaves unset.
-func openIndex(c *cli.Context, readOnly bool) (*index.Index, error) {
-	o, err := options(c)
-	if err != nil {
-		return nil, err
+func openIndex(c *cli.Context, mode storeMode) (*index.Index, error) {
+	o := detect.Defaults()
+	if hasFlag(c, "threshold") { // a command that detects
+		var err error
+		if o, err = options(c); err != nil {
+			return nil, err
+		}
 	}
-	store, err := openStore(c.Context, c.String("db"), readOnly, c.Duration("lock-wait"))
+	store, err := openStore(c.Context, c.String("db"), mode, c.Duration("lock-wait"))
 	if err != nil {
 		return nil, err
 	}
@@ -110,25 +126,36 @@ func openIndex(c *cli.Context, readOnly bool) (*index.Index, error) {
 	x, err := index.Open(store, o)
 	if err != nil {
 		store.Close()
-		return nil, usageError{err}
+		if errors.Is(err, index.ErrParams) {
+			return nil, usageError{err}
+		}
+		return nil, err
 	}
 	return x, nil
 }
 
-func openStore(ctx context.Context, db string, readOnly bool, wait time.Duration) (index.Store, error) {
-	if strings.HasPrefix(db, "redis://") {
-		return index.OpenRedis(ctx, db)
+func openStore(ctx context.Context, db string, mode storeMode, wait time.Duration) (index.Store, error) {
+	var s index.Store
+	var err error
+	if index.IsRedisURL(db) {
+		s, err = index.OpenRedis(ctx, db, index.RedisOptions{Password: os.Getenv("REDISCLI_AUTH"), Create: mode == createIndex})
+	} else {
+		s, err = index.OpenBolt(db, index.BoltOptions{ReadOnly: mode == readIndex, Create: mode == createIndex, LockWait: wait})
 	}
-	if readOnly {
-		if _, err := os.Stat(db); err != nil {
-			return nil, usagef("%s: no index there (create one with neardup index add --db %s SOURCE...)", db, db)
+	if errors.Is(err, index.ErrNoIndex) {
+		return nil, usagef("no neardup index at %s (create one with neardup index add --db %s SOURCE...)", index.Redact(db), index.Redact(db))
+	}
+	return s, err
+}
+
+// hasFlag reports whether c's command defines the flag name.
+func hasFlag(c *cli.Context, name string) bool {
+	for _, f := range c.Command.Flags {
+		if slices.Contains(f.Names(), name) {
+			return true
 		}
 	}
-	s, err := index.OpenBolt(db, readOnly, wait)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return s, nil
+	return false
 }
 
 // adopt takes p's values for the options whose flags are not set.
@@ -171,7 +198,11 @@ func indexRun(c *cli.Context, write bool) error {
 	if err := checkFormat(format); err != nil {
 		return err
 	}
-	x, err := openIndex(c, !write && !strings.HasPrefix(c.String("db"), "redis://"))
+	mode := readIndex
+	if write {
+		mode = createIndex
+	}
+	x, err := openIndex(c, mode)
 	if err != nil {
 		return err
 	}
@@ -179,9 +210,11 @@ func indexRun(c *cli.Context, write bool) error {
 	con := newConsole(c)
 	// One progress line: what add has committed of what it has read.
 	read, committed := 0, 0
+	start := time.Now()
 	progress := func() {
+		rate := float64(committed) / max(time.Since(start).Seconds(), 0.001)
 		if write {
-			con.status("indexed %d of %d read", committed, max(read, committed))
+			con.status("indexed %d of %d read, %.0f documents/s", committed, max(read, committed), rate)
 		} else {
 			con.status("checking: %d documents read", read)
 		}
@@ -203,22 +236,26 @@ func indexRun(c *cli.Context, write bool) error {
 	}
 	con.clear()
 	if err != nil {
+		if write && committed > 0 && !errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%w\n%d documents were committed; their matches are kept in the index and delivered by the next index add or index report", err, committed)
+		}
 		return err
 	}
-	given := out.Added + out.Updated + out.Unchanged
-	if given == 0 {
+	sum := out.Summary
+	if sum.New+sum.Changed+sum.Unchanged == 0 {
 		return usagef("no documents found under %v", c.Args().Slice())
 	}
 	if !c.Bool("quiet") {
-		if write {
-			fmt.Fprintf(c.App.ErrWriter, "%s: %d added, %d updated, %d unchanged; %s\n",
-				count(given, "document"), out.Added, out.Updated, out.Unchanged, count(len(out.Result.Pairs), "pair"))
-		} else {
-			fmt.Fprintf(c.App.ErrWriter, "%s checked; %s\n", count(given, "document"), count(len(out.Result.Pairs), "pair"))
-		}
+		fmt.Fprintf(c.App.ErrWriter, "%s: %d new, %d changed, %d unchanged; %s\n",
+			count(sum.New+sum.Changed+sum.Unchanged, "document"), sum.New, sum.Changed, sum.Unchanged, pairsSaid(sum))
 	}
-	if err := emitReport(c, report.Report{Result: &out.Result, Warnings: con.warnings}); err != nil {
+	if err := emitReport(c, report.Report{Result: &out.Result, Summary: &out.Summary, Warnings: con.warnings}); err != nil {
 		return err
+	}
+	if write {
+		if err := x.Delivered(out); err != nil {
+			return fmt.Errorf("the report is written, but marking it delivered failed, so the next run reports it again: %w", err)
+		}
 	}
 	if !write && c.Bool("fail-on-match") {
 		for _, p := range out.Result.Pairs {
@@ -228,6 +265,15 @@ func indexRun(c *cli.Context, write bool) error {
 		}
 	}
 	return nil
+}
+
+// pairsSaid says how many pairs a summary counts, and how many of them
+// earlier runs found.
+func pairsSaid(s index.Summary) string {
+	if s.Earlier > 0 {
+		return fmt.Sprintf("%s (%d found by earlier runs that did not deliver them)", count(s.Pairs, "pair"), s.Earlier)
+	}
+	return count(s.Pairs, "pair")
 }
 
 // count says n nouns, singular or plural.
@@ -243,21 +289,24 @@ func indexRemoveCommand() *cli.Command {
 		Name:      "remove",
 		Usage:     "remove documents from the index by id",
 		ArgsUsage: "ID...",
-		Flags:     append([]cli.Flag{dbFlag(), lockWaitFlag()}, detectFlags()...),
+		Flags:     []cli.Flag{dbFlag(), lockWaitFlag()},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("give the ids of the documents to remove")
 			}
-			x, err := openIndex(c, false)
+			x, err := openIndex(c, updateIndex)
 			if err != nil {
 				return err
 			}
 			defer x.Close()
-			n, err := x.Remove(c.Args().Slice())
+			missing, err := x.Remove(c.Args().Slice())
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.App.Writer, "removed %d of %d\n", n, c.NArg())
+			fmt.Fprintf(c.App.Writer, "removed %d of %d\n", c.NArg()-len(missing), c.NArg())
+			for _, id := range missing {
+				fmt.Fprintf(c.App.Writer, "not in the index: %s\n", report.Clean(id))
+			}
 			return nil
 		},
 	}
@@ -267,10 +316,10 @@ func indexStatsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "stats",
 		Usage: "show what the index holds and how it was built",
-		Flags: append([]cli.Flag{dbFlag(), lockWaitFlag(),
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text or json"}}, detectFlags()...),
+		Flags: []cli.Flag{dbFlag(), lockWaitFlag(),
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text or json"}},
 		Action: func(c *cli.Context) error {
-			x, err := openIndex(c, !strings.HasPrefix(c.String("db"), "redis://"))
+			x, err := openIndex(c, readIndex)
 			if err != nil {
 				return err
 			}
@@ -287,12 +336,118 @@ func indexStatsCommand() *cli.Command {
 			}
 			p := st.Params
 			fmt.Fprintf(w, "documents: %d\n", st.Documents)
+			if st.Undelivered > 0 {
+				fmt.Fprintf(w, "undelivered reports: %d (neardup index report prints them)\n", st.Undelivered)
+			}
 			if fi, err := os.Stat(c.String("db")); err == nil {
 				fmt.Fprintf(w, "file: %s, %.1f MiB\n", c.String("db"), float64(fi.Size())/(1<<20))
 			}
 			fmt.Fprintf(w, "shingles: %s %d-grams, normalisation v%d\n", p.Unit, p.K, p.NormVersion)
 			fmt.Fprintf(w, "signatures: %s, %d hashes, seed %#x, %d bands × %d rows (threshold %v)\n", p.Hasher, p.Perms, p.Seed, p.Bands, p.Rows, p.Threshold)
 			fmt.Fprintf(w, "passages: window %d shingles, %d hash functions; frequency sketch %d × 2^%d\n", p.Window, p.Prints, p.SketchDepth, p.SketchBits)
+			return nil
+		},
+	}
+}
+
+func indexReportCommand() *cli.Command {
+	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(),
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
+		&cli.StringFlag{Name: "html", Usage: "also write an HTML report to `FILE`", Category: "Output"},
+		&cli.BoolFlag{Name: "keep", Usage: "leave the pairs undelivered: the next add or report gives them again", Category: "Output"},
+	}, detectFlags()...)
+	return &cli.Command{
+		Name:  "report",
+		Usage: "print the matches that earlier index add runs found but did not deliver, adding nothing",
+		Description: `index add stores the matches of each transaction with its documents, and
+marks them delivered once its report is written. A run that was interrupted,
+or failed, leaves them undelivered: the next index add reports them with its
+own, and index report prints them now (and marks them delivered, unless
+--keep).`,
+		Flags: flags, OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			if err := checkFormat(c.String("format")); err != nil {
+				return err
+			}
+			x, err := openIndex(c, updateIndex)
+			if err != nil {
+				return err
+			}
+			defer x.Close()
+			out, err := x.Report(c.Context)
+			if err != nil {
+				return err
+			}
+			if !c.Bool("quiet") {
+				fmt.Fprintf(c.App.ErrWriter, "%s undelivered\n", count(out.Summary.Pairs, "pair"))
+			}
+			if err := emitReport(c, report.Report{Result: &out.Result, Summary: &out.Summary}); err != nil {
+				return err
+			}
+			if c.Bool("keep") {
+				return nil
+			}
+			return x.Delivered(out)
+		},
+	}
+}
+
+func indexVerifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "verify",
+		Usage: "check the whole index file: its structure and every stored value's checksum",
+		Description: `Exit codes: 0 sound; 2 no index there; 3 damage found (each problem is
+listed). A damaged index is rebuilt from its sources (index add into a new
+--db), or restored from a copy; index compact rewrites a file whose only
+damage is a meta page.`,
+		Flags: []cli.Flag{dbFlag(), lockWaitFlag()},
+		Action: func(c *cli.Context) error {
+			db := c.String("db")
+			var problems []error
+			var err error
+			if index.IsRedisURL(db) {
+				var s index.Store
+				if s, err = openStore(c.Context, db, readIndex, 0); err != nil {
+					return err
+				}
+				defer s.Close()
+				problems = s.(*index.Redis).Verify()
+			} else if problems, err = index.VerifyBolt(db, c.Duration("lock-wait")); errors.Is(err, index.ErrNoIndex) {
+				return usagef("no neardup index at %s", db)
+			} else if err != nil {
+				return err
+			}
+			for _, p := range problems {
+				fmt.Fprintln(c.App.Writer, p)
+			}
+			if len(problems) > 0 {
+				return cli.Exit(fmt.Sprintf("%s: %s found", index.Redact(db), count(len(problems), "problem")), exitFailed)
+			}
+			fmt.Fprintf(c.App.Writer, "%s: no damage found\n", index.Redact(db))
+			return nil
+		},
+	}
+}
+
+func indexCompactCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "compact",
+		Usage: "rewrite the index file without the pages that updates have freed",
+		Flags: []cli.Flag{dbFlag(), lockWaitFlag()},
+		Action: func(c *cli.Context) error {
+			db := c.String("db")
+			if index.IsRedisURL(db) {
+				return usagef("compact rewrites an index file; Redis frees its own memory")
+			}
+			before, after, err := index.CompactBolt(db, c.Duration("lock-wait"))
+			if errors.Is(err, index.ErrNoIndex) {
+				return usagef("no neardup index at %s", db)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.App.Writer, "%s: %.1f MiB → %.1f MiB\n", db, float64(before)/(1<<20), float64(after)/(1<<20))
 			return nil
 		},
 	}
@@ -313,7 +468,7 @@ func indexPairsCommand() *cli.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			x, err := openIndex(c, !strings.HasPrefix(c.String("db"), "redis://"))
+			x, err := openIndex(c, readIndex)
 			if err != nil {
 				return err
 			}

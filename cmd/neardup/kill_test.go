@@ -118,8 +118,8 @@ func TestKillIndexAdd(t *testing.T) {
 		kills++
 		// The index opens, and holds a prefix of the input in whole
 		// transactions, at least what was reported committed.
-		s, err := index.OpenBolt(db, true, time.Second)
-		if errors.Is(err, index.ErrNotIndex) && last == 0 {
+		s, err := index.OpenBolt(db, index.BoltOptions{ReadOnly: true, LockWait: time.Second})
+		if errors.Is(err, index.ErrNoIndex) && last == 0 {
 			t.Logf("kill %d before the first transaction: %v", kills, err)
 			continue
 		}
@@ -154,7 +154,7 @@ func TestKillIndexAdd(t *testing.T) {
 	if code, _, errs := neardup(t, "index", "add", "-q", "--db", db, corpusPath); code != 0 {
 		t.Fatalf("rerun: exit %d: %s", code, errs)
 	}
-	s, _ := index.OpenBolt(db, true, time.Second)
+	s, _ := index.OpenBolt(db, index.BoltOptions{ReadOnly: true, LockWait: time.Second})
 	x, _ := index.Open(s, detect.Defaults())
 	docs, _ := x.Documents(context.Background())
 	x.Close()

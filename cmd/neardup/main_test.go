@@ -307,7 +307,7 @@ func TestIndexCommands(t *testing.T) {
 	}
 	// 003 matches 000 in the index: --fail-on-match exits 1.
 	code, out, _ := neardup(t, "check", "-q", "--db", db, "--fail-on-match", "--format", "csv", files[3])
-	if code != 1 || !strings.Contains(out, "000_a86943d9168e89d9.txt,003_c20ac59b2d2f44c9.txt,reuse") {
+	if code != 1 || !strings.Contains(out, "000_a86943d9168e89d9.txt,003_c20ac59b2d2f44c9.txt,indexed,new,reuse") {
 		t.Errorf("check 003: exit %d\n%s", code, out)
 	}
 	// 004 matches nothing.
@@ -329,7 +329,7 @@ func TestIndexCommands(t *testing.T) {
 	if code, _, _ := neardup(t, "check", "-q", "--db", db, "--fail-on-match", files[3]); code != 0 {
 		t.Error("a removed document still matched")
 	}
-	if code, _, errs := neardup(t, "check", "--db", filepath.Join(t.TempDir(), "none.idx"), files[3]); code != 2 || !strings.Contains(errs, "no index there") {
+	if code, _, errs := neardup(t, "check", "--db", filepath.Join(t.TempDir(), "none.idx"), files[3]); code != 2 || !strings.Contains(errs, "no neardup index at") {
 		t.Errorf("missing index: exit %d: %s", code, errs)
 	}
 }
@@ -353,9 +353,9 @@ func TestNightlyArchive(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "a-copy.txt"), append(src, "\nReporting by our correspondent.\n"...), 0o644)
 	os.WriteFile(filepath.Join(dir, "b.jsonl"), []byte(`{"id":"a-copy.txt","text":"another text"}`+"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "c.txt"), []byte{0, 1, 2, 3, 0, 0, 7}, 0o644)
-	const pair = "a-copy.txt,m-wire.txt,near-duplicate"
+	const pair = "a-copy.txt,m-wire.txt,new,indexed,near-duplicate"
 	code, out, errs := neardup(t, "check", "--db", db, "--fail-on-match", "--format", "csv", dir)
-	if code != 1 || !strings.Contains(out, pair) || !strings.Contains(errs, "3 documents checked; 1 pair") {
+	if code != 1 || !strings.Contains(out, pair) || !strings.Contains(errs, "3 documents: 1 new, 0 changed, 2 unchanged; 1 pair") {
 		t.Errorf("check: exit %d\n%s%s", code, out, errs)
 	}
 	for _, w := range []string{`duplicate document id "a-copy.txt"`, "c.txt: binary"} {
@@ -364,7 +364,7 @@ func TestNightlyArchive(t *testing.T) {
 		}
 	}
 	code, out, errs = neardup(t, "index", "add", "--db", db, "--format", "csv", dir)
-	if code != 0 || !strings.Contains(out, pair) || !strings.Contains(errs, "3 documents: 1 added, 0 updated, 2 unchanged; 1 pair") {
+	if code != 0 || !strings.Contains(out, pair) || !strings.Contains(errs, "3 documents: 1 new, 0 changed, 2 unchanged; 1 pair") {
 		t.Errorf("add: exit %d\n%s%s", code, out, errs)
 	}
 }
