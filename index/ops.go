@@ -231,6 +231,7 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 		addCells(x.counters, b.Cells)
 		stock = x.stockTest(counters, n+added, true)
 		r.c = newCollector(x)
+		r.c.permissive = true
 		clear(r.mem)
 	}
 	if err := r.match(fresh, at, stock); err != nil {
@@ -389,11 +390,15 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 		list = append(list, detect.Document{Doc: d.doc, Tokens: d.f.Tokens, Shingles: len(d.f.Hashes), Status: status[d.doc.ID]})
 		return len(list) - 1
 	}
+	groups := x.groupSizes(loader)
 	var kept []detect.Pair
 	for _, k := range pairs {
 		a, b := docs[k.a], docs[k.b]
 		if a == nil || b == nil {
 			continue // removed since
+		}
+		if !x.o.Candidate(&a.f, &b.f, stock, groups) {
+			continue
 		}
 		p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
 		if !x.o.Reports(&p) {
@@ -416,6 +421,47 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	out.Result = assemble(list, kept, x.o.Params(0))
 	out.Summary.Pairs = len(out.Result.Pairs)
 	return out, nil
+}
+
+// groupSizes returns a function that counts the distinct normalised texts
+// filed under a fingerprint in the index, as the scan's candidate rule
+// does; a failure to read the index counts the group as rare, and is
+// reported by its next read.
+func (x *Index) groupSizes(loader *collector) func(uint64) int {
+	norms := map[string][2]uint64{}
+	return func(p uint64) int {
+		posts, err := x.store.Postings([]uint64{p})
+		if err != nil {
+			return 0
+		}
+		var need []string
+		for _, id := range posts[0] {
+			if _, ok := norms[id]; !ok {
+				need = append(need, id)
+			}
+		}
+		if len(need) > 0 {
+			recs, err := x.store.Records(need)
+			if err != nil {
+				return 0
+			}
+			for i, raw := range recs {
+				if raw == nil {
+					continue
+				}
+				if r, err := decodeMeta(raw); err == nil {
+					norms[need[i]] = r.Norm
+				}
+			}
+		}
+		distinct := map[[2]uint64]bool{}
+		for _, id := range posts[0] {
+			if n, ok := norms[id]; ok {
+				distinct[n] = true
+			}
+		}
+		return len(distinct)
+	}
 }
 
 // firstStatus is the status a document had when first found: new over
@@ -541,6 +587,10 @@ type collector struct {
 	// the run.
 	cache, checked map[string]*found
 	settled        int // documents before this batch's, whose texts are settled
+	// permissive makes every shared fingerprint that is not stock propose
+	// a candidate: add stores a superset of the pairs, and delivery
+	// applies the scan's rule to the index as it is then.
+	permissive bool
 }
 
 func newCollector(x *Index) *collector {
@@ -637,7 +687,7 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 			if !before(id) { // mem holds earlier checked documents: before admits them
 				continue
 			}
-			if !isPrint || len(ids) <= detect.RareGroup {
+			if !isPrint || c.permissive || len(ids) <= detect.RareGroup {
 				cand[id] = true
 			} else if common[id]++; common[id] >= c.x.o.MinPrints {
 				cand[id] = true
