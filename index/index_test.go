@@ -713,3 +713,43 @@ func TestRedisFoldsBySize(t *testing.T) {
 		}
 	}
 }
+
+// TestUndeliveredUntilDelivered stops a run after its transactions, as a
+// process killed before its report is written: the next run reports the
+// pairs with its own, as found earlier, and once it is marked delivered
+// nothing is reported again.
+func TestUndeliveredUntilDelivered(t *testing.T) {
+	docs := planted(40)
+	want, err := detect.Run(context.Background(), docs, detect.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, mk := range stores(t) {
+		x, err := Open(mk(), detect.Defaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := x.AddSeq(context.Background(), seqOf(docs[:25]), 5, nil) // never delivered
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := x.AddSeq(context.Background(), seqOf(docs), 5, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := pairSet(second.Result.Pairs), pairSet(want.Pairs); !slices.Equal(a, b) {
+			t.Errorf("%s: the second run delivers %v, want %v", name, a, b)
+		}
+		if s := second.Summary; s.Earlier != len(first.Result.Pairs) || s.Earlier == 0 || s.New != 15 || s.Unchanged != 25 {
+			t.Errorf("%s: summary %+v; the first run found %d pairs", name, s, len(first.Result.Pairs))
+		}
+		if err := x.Delivered(second); err != nil {
+			t.Fatal(err)
+		}
+		again, err := x.Report(context.Background())
+		if err != nil || len(again.Result.Pairs) != 0 {
+			t.Errorf("%s: after delivery, report gives %v, %v", name, pairSet(again.Result.Pairs), err)
+		}
+		x.Close()
+	}
+}

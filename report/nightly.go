@@ -87,13 +87,13 @@ func nightlyText(w io.Writer, r Report) error {
 		tw.printf("\n%s %s%s\n", d.Status, Clean(d.ID), describe(d))
 		for _, k := range g.pairs {
 			pr := &r.Pairs[k]
-			other, cov := pr.J, pr.CoverageA
+			other, mine, theirs := pr.J, pr.CoverageA, pr.CoverageB
 			if other == g.doc {
-				other, cov = pr.I, pr.CoverageB
+				other, mine, theirs = pr.I, pr.CoverageB, pr.CoverageA
 			}
 			o := &r.Documents[other]
 			tw.printf("  matches %s %s%s\n", o.Status, Clean(o.ID), describe(o))
-			tw.printf("    %s %.3f: %s\n", pr.Kind, pr.Score, explainScore(pr, cov))
+			tw.printf("    %s %.3f: %s\n", pr.Kind, pr.Score, explainScore(pr, mine, theirs))
 			words := 0
 			for i := range pr.Passages {
 				words += pr.Passages[i].Words
@@ -136,16 +136,13 @@ func describe(d *detect.Document) string {
 	return " (" + strings.Join(parts, ", ") + ")"
 }
 
-// explainScore says what a pair's score is, for the side today's article
-// is on: its share in shared passages, or the pair's Jaccard similarity.
-func explainScore(p *detect.Pair, coverage float64) string {
-	switch p.Kind {
-	case detect.Duplicate:
-		return "the same text"
-	case detect.NearDuplicate:
-		return fmt.Sprintf("%.0f%% of their shingles are common to both", 100*p.Jaccard)
+// explainScore says what a pair's score is made of, for today's article
+// (whose coverage is mine) and the other.
+func explainScore(p *detect.Pair, mine, other float64) string {
+	if p.Kind == detect.Duplicate {
+		return "the same text once normalised"
 	}
-	return fmt.Sprintf("%.0f%% of this article is in passages the other shares", 100*coverage)
+	return fmt.Sprintf("%.0f%% of this article and %.0f%% of the other are in shared passages; Jaccard similarity %.3f", 100*mine, 100*other, p.Jaccard)
 }
 
 // statusOf returns the statuses of p's sides.

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -27,7 +28,10 @@ import (
 // separate process and kill it.
 func TestMain(m *testing.M) {
 	if os.Getenv("NEARDUP_AS_MAIN") == "1" {
-		os.Exit(Run(context.Background(), append([]string{"neardup"}, os.Args[1:]...), os.Stdout, os.Stderr))
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := Run(ctx, append([]string{"neardup"}, os.Args[1:]...), os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

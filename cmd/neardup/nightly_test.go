@@ -1,0 +1,332 @@
+package main
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// seedDocs returns the seeds as JSON objects with ids and texts.
+func seedDocs(t *testing.T) []map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(seeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []map[string]string
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(seeds, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, map[string]string{"id": e.Name(), "text": string(data), "source": "outlet " + e.Name()[:3]})
+	}
+	return docs
+}
+
+func writeJSONL(t *testing.T, path string, docs []map[string]string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	var b strings.Builder
+	for _, d := range docs {
+		line, _ := json.Marshal(d)
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestYesterdayGivenAgain indexes a nightly dump, then gives the same
+// documents again as a user's cron job might: renamed, in another
+// directory, reordered, as a JSON array, gzipped, with other white
+// space. None of them is new or changed, nothing is reported, and check
+// --fail-on-match exits 0.
+func TestYesterdayGivenAgain(t *testing.T) {
+	docs := seedDocs(t)
+	dir := t.TempDir()
+	day1 := filepath.Join(dir, "day1.jsonl")
+	writeJSONL(t, day1, docs)
+	db := filepath.Join(dir, "news.idx")
+	code, out, errs := neardup(t, "index", "add", "--db", db, "--format", "json", day1)
+	if code != 0 || !strings.Contains(out, `"new": 5`) || !strings.Contains(out, `"pairs": 1`) {
+		t.Fatalf("day 1: exit %d\n%s%s", code, out, errs)
+	}
+	reversed := slices.Clone(docs)
+	slices.Reverse(reversed)
+	respaced := slices.Clone(docs)
+	for i := range respaced {
+		d := map[string]string{}
+		for k, v := range respaced[i] {
+			d[k] = v
+		}
+		d["text"] = "  " + strings.ReplaceAll(d["text"], " ", "\n ") + "\n\n"
+		respaced[i] = d
+	}
+	array, _ := json.Marshal(docs)
+	cases := map[string]func(t *testing.T) string{
+		"renamed, another directory": func(t *testing.T) string {
+			p := filepath.Join(dir, "sub", "dump-2024-12-27.jsonl")
+			writeJSONL(t, p, docs)
+			return p
+		},
+		"reordered": func(t *testing.T) string {
+			p := filepath.Join(dir, "reversed.jsonl")
+			writeJSONL(t, p, reversed)
+			return p
+		},
+		"JSON array": func(t *testing.T) string {
+			p := filepath.Join(dir, "dump.json")
+			os.WriteFile(p, array, 0o644)
+			return p
+		},
+		"gzipped": func(t *testing.T) string {
+			p := filepath.Join(dir, "dump.jsonl.gz")
+			f, _ := os.Create(p)
+			zw := gzip.NewWriter(f)
+			for _, d := range docs {
+				line, _ := json.Marshal(d)
+				zw.Write(append(line, '\n'))
+			}
+			zw.Close()
+			f.Close()
+			return p
+		},
+		"other white space": func(t *testing.T) string {
+			p := filepath.Join(dir, "respaced.jsonl")
+			writeJSONL(t, p, respaced)
+			return p
+		},
+	}
+	for name, mk := range cases {
+		t.Run(name, func(t *testing.T) {
+			src := mk(t)
+			code, out, errs := neardup(t, "check", "--db", db, "--fail-on-match", "--format", "json", src)
+			var res struct {
+				Summary map[string]int
+				Pairs   []any
+			}
+			json.Unmarshal([]byte(out), &res)
+			if code != 0 || res.Summary["new"] != 0 || res.Summary["changed"] != 0 || res.Summary["unchanged"] != 5 || len(res.Pairs) != 0 {
+				t.Errorf("check: exit %d, summary %v, %d pairs\n%s", code, res.Summary, len(res.Pairs), errs)
+			}
+			code, _, errs = neardup(t, "index", "add", "--db", db, src)
+			if code != 0 || !strings.Contains(errs, "5 documents: 0 new, 0 changed, 5 unchanged; 0 pairs") {
+				t.Errorf("add: exit %d\n%s", code, errs)
+			}
+		})
+	}
+	// Other metadata is a change, and the pair is reported again.
+	changed := slices.Clone(docs)
+	changed[0] = map[string]string{"id": docs[0]["id"], "text": docs[0]["text"], "source": "another outlet"}
+	p := filepath.Join(dir, "changed.jsonl")
+	writeJSONL(t, p, changed)
+	code, out, _ = neardup(t, "check", "--db", db, "--fail-on-match", "--format", "csv", p)
+	if code != 1 || !strings.Contains(out, "000_a86943d9168e89d9.txt,003_c20ac59b2d2f44c9.txt,changed,indexed,reuse") {
+		t.Errorf("a changed source: exit %d\n%s", code, out)
+	}
+}
+
+// shared returns the path of a corpus in ../shared, skipping the test
+// when it is not there.
+func shared(t *testing.T, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "shared", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("%s is not here (../shared is beside the repository on CI): %v", rel, err)
+	}
+	return p
+}
+
+// TestHalfOfBBCIndexed indexes every other BBC article, then checks all
+// of them: half are new, every pair has a new side, and the text report
+// leads with the summary and the first new match.
+func TestHalfOfBBCIndexed(t *testing.T) {
+	bbc := shared(t, "corpora/bbc_news/docs.jsonl")
+	data, err := os.ReadFile(bbc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(strings.TrimSpace(string(data)), "\n")
+	var half strings.Builder
+	for i := 0; i < len(lines); i += 2 {
+		half.WriteString(lines[i])
+	}
+	dir := t.TempDir()
+	halfPath, db := filepath.Join(dir, "half.jsonl"), filepath.Join(dir, "bbc.idx")
+	os.WriteFile(halfPath, []byte(strings.TrimSpace(half.String())+"\n"), 0o644)
+	if code, _, errs := neardup(t, "index", "add", "-q", "--id-field", "doc_id", "--db", db, "-o", os.DevNull, halfPath); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := neardup(t, "check", "-q", "--id-field", "doc_id", "--db", db, "--format", "json", bbc)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var res struct {
+		Summary   map[string]int
+		Documents []struct{ ID, Status string }
+		Pairs     []struct{ A, B string }
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if s := res.Summary; s["new"] != len(lines)/2 || s["unchanged"] != len(lines)-len(lines)/2 || s["pairs"] != len(res.Pairs) || len(res.Pairs) == 0 {
+		t.Errorf("summary %v, %d pairs", res.Summary, len(res.Pairs))
+	}
+	status := map[string]string{}
+	for _, d := range res.Documents {
+		status[d.ID] = d.Status
+	}
+	if !slices.IsSortedFunc(res.Documents, func(a, b struct{ ID, Status string }) int { return strings.Compare(a.ID, b.ID) }) {
+		t.Error("documents are not in id order")
+	}
+	for _, p := range res.Pairs {
+		if status[p.A] != "new" && status[p.B] != "new" {
+			t.Errorf("%s ~ %s: neither side is new (%s, %s)", p.A, p.B, status[p.A], status[p.B])
+		}
+	}
+	_, text, _ := neardup(t, "check", "-q", "--id-field", "doc_id", "--db", db, bbc)
+	screen := strings.Join(strings.SplitN(text, "\n", 25)[:24], "\n")
+	if !strings.HasPrefix(screen, "2225 documents given: 1112 new, 0 changed, 1113 unchanged;") || !strings.Contains(screen, "\nnew ") || !strings.Contains(screen, "  matches ") {
+		t.Errorf("the first screen of the text report:\n%s", screen)
+	}
+}
+
+// csvPairs returns the pairs of a CSV report of an index command as
+// "a,b,kind,score".
+func csvPairs(t *testing.T, csv string) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	for i, line := range strings.Split(strings.TrimSpace(csv), "\n") {
+		f := strings.Split(line, ",")
+		if i == 0 || len(f) < 6 {
+			continue
+		}
+		out[strings.Join([]string{f[0], f[1], f[4], f[5]}, ",")] = true
+	}
+	return out
+}
+
+// TestReportsAreNeverLost adds three nights of articles, interrupting
+// index add at random moments with SIGKILL and SIGTERM, and failing one
+// run on a missing path. The reports that runs deliver (those that exit
+// 0), put together, are the pairs of three clean runs, and nothing is
+// left undelivered.
+func TestReportsAreNeverLost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills processes")
+	}
+	corpusPath, _ := writeCorpus(t, 3000)
+	dir := t.TempDir()
+	data, _ := os.ReadFile(corpusPath)
+	lines := strings.SplitAfter(strings.TrimSpace(string(data)), "\n")
+	var nights []string
+	for n := 0; n < 3; n++ {
+		p := filepath.Join(dir, fmt.Sprintf("night%d.jsonl", n))
+		os.WriteFile(p, []byte(strings.Join(lines[n*1000:(n+1)*1000], "")), 0o644)
+		nights = append(nights, p)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(self, args...)
+		cmd.Env = append(os.Environ(), "NEARDUP_AS_MAIN=1")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	want := map[string]bool{}
+	var whole time.Duration
+	for n, night := range nights {
+		out := filepath.Join(dir, fmt.Sprintf("clean%d.csv", n))
+		start := time.Now()
+		cmd := run("index", "add", "-q", "--batch", "50", "--format", "csv", "-o", out, "--db", filepath.Join(dir, "clean.idx"), night)
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("clean night %d: %v", n, err)
+		}
+		whole = max(whole, time.Since(start))
+		data, _ := os.ReadFile(out)
+		for p := range csvPairs(t, string(data)) {
+			want[p] = true
+		}
+	}
+	if len(want) < 40 {
+		t.Fatalf("the clean runs report %d pairs", len(want))
+	}
+	db := filepath.Join(dir, "x.idx")
+	got := map[string]bool{}
+	rng := rand.New(rand.NewPCG(21, 22))
+	kills, terms, round := 0, 0, 0
+	for n, night := range nights {
+		for attempt := 0; ; attempt++ {
+			round++
+			out := filepath.Join(dir, fmt.Sprintf("out%d.csv", round))
+			args := []string{"index", "add", "-q", "--batch", "50", "--format", "csv", "-o", out, "--db", db, night}
+			missing := n == 1 && attempt == 0
+			if missing {
+				args = append(args, filepath.Join(dir, "missing.jsonl"))
+			}
+			cmd := run(args...)
+			sig := syscall.Signal(0)
+			if !missing && attempt < 5 {
+				sig = []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM}[rng.IntN(2)]
+				time.Sleep(time.Duration(rng.Float64() * 0.8 * float64(whole)))
+				cmd.Process.Signal(sig)
+			}
+			cmd.Wait()
+			code := cmd.ProcessState.ExitCode()
+			_, stats, _ := neardup(t, "index", "stats", "--db", db)
+			t.Logf("night %d, attempt %d, signal %v: exit %d; %q", n, attempt, sig, code, strings.SplitN(stats, "\n", 3)[:2])
+			switch {
+			case code == 0:
+				data, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for p := range csvPairs(t, string(data)) {
+					got[p] = true
+				}
+			case missing && code != 2:
+				t.Fatalf("a missing path: exit %d", code)
+			case sig == syscall.SIGTERM && code == 130:
+				terms++
+			case sig == syscall.SIGKILL && code == -1:
+				kills++
+			case !missing:
+				t.Fatalf("signal %v: exit %d", sig, code)
+			}
+			if code == 0 && sig == 0 {
+				break
+			}
+		}
+	}
+	if kills < 2 || terms < 2 {
+		t.Errorf("%d runs were killed mid-run, %d terminated: too few to test", kills, terms)
+	}
+	for p := range want {
+		if !got[p] {
+			t.Errorf("never delivered: %s", p)
+		}
+	}
+	for p := range got {
+		if !want[p] {
+			t.Errorf("delivered, but not a pair of the clean runs: %s", p)
+		}
+	}
+	if code, out, _ := neardup(t, "index", "report", "-q", "--db", db, "--format", "csv"); code != 0 || len(csvPairs(t, out)) != 0 {
+		t.Errorf("index report after the last run: exit %d\n%s", code, out)
+	}
+}
