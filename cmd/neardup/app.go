@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
@@ -38,6 +39,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // Run runs neardup with args (args[0] is the program name) and returns the
 // exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// go-redis logs each failed dial and pool event on stderr; neardup
+	// says once what failed, with the URL's password masked.
+	redis.SetLogger(quietLogger{})
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, args)
 	switch {
@@ -61,6 +65,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return exitFailed
 }
+
+// quietLogger drops go-redis's log lines.
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
 
 // isFlagError reports whether err comes from parsing the command line.
 func isFlagError(err error) bool {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,6 +15,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/neardup/neardup/internal/redistest"
 )
 
 // seedDocs returns the seeds as JSON objects with ids and texts.
@@ -328,5 +334,125 @@ func TestReportsAreNeverLost(t *testing.T) {
 	}
 	if code, out, _ := neardup(t, "index", "report", "-q", "--db", db, "--format", "csv"); code != 0 || len(csvPairs(t, out)) != 0 {
 		t.Errorf("index report after the last run: exit %d\n%s", code, out)
+	}
+}
+
+// TestNoIndexThere runs every command that must not create an index
+// against a mistyped file path and an empty Redis database: each exits 2
+// saying there is no index, and leaves nothing behind.
+func TestNoIndexThere(t *testing.T) {
+	dir := t.TempDir()
+	typo := filepath.Join(dir, "nwes.idx")
+	dbs := []string{typo}
+	url := redistest.Start(t)
+	if url != "" {
+		dbs = append(dbs, url+"/7")
+	}
+	commands := [][]string{
+		{"check", "--fail-on-match", seeds},
+		{"index", "stats"},
+		{"index", "remove", "some-id"},
+		{"index", "pairs"},
+		{"index", "report"},
+		{"index", "verify"},
+	}
+	for _, db := range dbs {
+		for _, c := range commands {
+			args := append(slices.Clone(c[:len(c)-1]), "--db", db, c[len(c)-1])
+			if c[len(c)-1] == "stats" || c[len(c)-1] == "pairs" || c[len(c)-1] == "report" || c[len(c)-1] == "verify" {
+				args = append(slices.Clone(c), "--db", db)
+			}
+			code, _, errs := neardup(t, args...)
+			if code != 2 || !strings.Contains(errs, "no neardup index at") {
+				t.Errorf("%v: exit %d: %s", args, code, errs)
+			}
+		}
+	}
+	if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a command created %s", typo)
+	}
+	if url != "" {
+		c := redis.NewClient(&redis.Options{Addr: strings.TrimPrefix(url, "redis://"), DB: 7})
+		defer c.Close()
+		if n, err := c.DBSize(context.Background()).Result(); err != nil || n != 0 {
+			t.Errorf("the empty database holds %d keys after the commands (%v)", n, err)
+		}
+	}
+}
+
+// TestRedisWithPassword uses a Redis that requires a password, given in
+// the URL and in REDISCLI_AUTH, right and wrong: the commands work or
+// fail, and no output ever shows the password.
+func TestRedisWithPassword(t *testing.T) {
+	const secret = "plain-pass-7"
+	url := redistest.Start(t, "--requirepass", secret)
+	if url == "" {
+		t.Skip("no redis-server")
+	}
+	host := strings.TrimPrefix(url, "redis://")
+	withPass := "redis://:" + secret + "@" + host + "/3"
+	all := ""
+	run := func(wantCode int, args ...string) {
+		t.Helper()
+		code, out, errs := neardup(t, args...)
+		all += out + errs
+		if code != wantCode {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, wantCode, errs)
+		}
+	}
+	run(0, "index", "add", "-q", "--db", withPass, "-o", os.DevNull, seeds)
+	today := filepath.Join(t.TempDir(), "today.txt")
+	data, _ := os.ReadFile(filepath.Join(seeds, "003_c20ac59b2d2f44c9.txt"))
+	os.WriteFile(today, data, 0o644)
+	run(1, "check", "-q", "--db", withPass, "--fail-on-match", today)
+	run(0, "index", "stats", "--db", withPass)
+	run(3, "index", "stats", "--db", "redis://:wrong-"+secret+"@"+host+"/3")
+	run(3, "index", "stats", "--db", "redis://"+host+"/3")
+	t.Setenv("REDISCLI_AUTH", secret)
+	run(0, "index", "stats", "--db", "redis://"+host+"/3")
+	run(2, "index", "stats", "--db", "redis://"+host+"/4")
+	if strings.Contains(all, secret) {
+		t.Errorf("the password shows in the output:\n%s", all)
+	}
+	if !strings.Contains(all, "redis://:xxxxx@"+host) {
+		t.Errorf("no message names the URL with its password masked:\n%s", all)
+	}
+}
+
+// TestRedisWithOtherData gives index add a database that holds other
+// data: it refuses to create an index there, and a batch whose keys hold
+// values of other types writes nothing.
+func TestRedisWithOtherData(t *testing.T) {
+	url := redistest.Start(t)
+	if url == "" {
+		t.Skip("no redis-server")
+	}
+	ctx := context.Background()
+	host := strings.TrimPrefix(url, "redis://")
+	c := redis.NewClient(&redis.Options{Addr: host, DB: 5})
+	defer c.Close()
+	c.Set(ctx, "session:42", "someone else's", 0)
+	code, _, errs := neardup(t, "index", "add", "-q", "--db", url+"/5", seeds)
+	if code != 3 || !strings.Contains(errs, "holds other data") {
+		t.Errorf("a database with other data: exit %d: %s", code, errs)
+	}
+	if n, _ := c.DBSize(ctx).Result(); n != 1 {
+		t.Errorf("%d keys after the refusal, want the 1 that was there", n)
+	}
+	// A neardup key of another type: the batch fails whole.
+	if code, _, errs := neardup(t, "index", "add", "-q", "--db", url+"/6", "-o", os.DevNull, filepath.Join(seeds, "000_a86943d9168e89d9.txt")); code != 0 {
+		t.Fatal(errs)
+	}
+	c6 := redis.NewClient(&redis.Options{Addr: host, DB: 6})
+	defer c6.Close()
+	before, _ := c6.Keys(ctx, "*").Result()
+	c6.Set(ctx, "neardup:undelivered", "not a hash", 0)
+	code, _, errs = neardup(t, "index", "add", "-q", "--db", url+"/6", seeds)
+	if code != 3 || !strings.Contains(errs, "nothing of this batch was written") {
+		t.Errorf("a key of another type: exit %d: %s", code, errs)
+	}
+	after, _ := c6.Keys(ctx, "*").Result()
+	if len(after) != len(before)+1 {
+		t.Errorf("%d keys before, %d after a failed batch (one set by the test)", len(before), len(after))
 	}
 }
