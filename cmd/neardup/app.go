@@ -111,8 +111,32 @@ Examples:
 			}
 			return cli.ShowAppHelp(c)
 		},
-		Commands: []*cli.Command{scanCommand(), compareCommand(), checkCommand(), indexCommand(), evalCommand()},
+		Commands: withExitCodes([]*cli.Command{scanCommand(), compareCommand(), checkCommand(), indexCommand(), evalCommand()}),
 	}
+}
+
+// withExitCodes adds the exit codes to the help of cmds and their
+// subcommands.
+func withExitCodes(cmds []*cli.Command) []*cli.Command {
+	for _, c := range cmds {
+		if len(c.Subcommands) > 0 {
+			withExitCodes(c.Subcommands)
+			continue
+		}
+		if strings.Contains(c.Description, "Exit codes") {
+			continue
+		}
+		codes := "Exit codes: 0 done; "
+		if c.Name == "check" {
+			codes += "1 --fail-on-match found something; "
+		}
+		codes += "2 bad usage, an input path that cannot be read, or no index there; 3 the run failed (output not written, the index locked by another process, damaged, or unreachable); 130 interrupted."
+		if c.Description != "" {
+			c.Description += "\n\n"
+		}
+		c.Description += codes
+	}
+	return cmds
 }
 
 // detectFlags are the flags that shape detection, shared by commands.

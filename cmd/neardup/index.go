@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/detect"
 	"github.com/neardup/neardup/index"
 	"github.com/neardup/neardup/report"
@@ -208,18 +212,37 @@ func indexRun(c *cli.Context, write bool) error {
 	}
 	defer x.Close()
 	con := newConsole(c)
-	// One progress line: what add has committed of what it has read.
+	// One progress line: what add has committed of what it has read, how
+	// fast, and, where the input's size is known, how long it has to go.
 	read, committed := 0, 0
+	var readBytes int64
+	total := inputBytes(c.Args().Slice())
 	start := time.Now()
 	progress := func() {
-		rate := float64(committed) / max(time.Since(start).Seconds(), 0.001)
+		elapsed := max(time.Since(start).Seconds(), 0.001)
+		done := committed
+		if !write {
+			done = read
+		}
+		line := fmt.Sprintf("%d documents read, %.0f a second", read, float64(done)/elapsed)
 		if write {
-			con.status("indexed %d of %d read, %.0f documents/s", committed, max(read, committed), rate)
-		} else {
-			con.status("checking: %d documents read", read)
+			line = fmt.Sprintf("indexed %d of %d read, %.0f documents a second", committed, max(read, committed), float64(committed)/elapsed)
+		}
+		if total > 0 && readBytes > 0 && readBytes < total {
+			left := time.Duration(elapsed * float64(total-readBytes) / float64(readBytes) * float64(time.Second))
+			line += fmt.Sprintf(", about %v left", left.Round(time.Second))
+		}
+		con.status("%s", line)
+	}
+	each := readEach(c.Context, con, con.reader(c), c.Args().Slice(), func(n int) { read = n; progress() })
+	docs := func(yield func(corpus.Doc, error) bool) {
+		for d, err := range each {
+			readBytes += int64(len(d.Text))
+			if !yield(d, err) {
+				return
+			}
 		}
 	}
-	docs := readEach(c.Context, con, con.reader(c), c.Args().Slice(), func(n int) { read = n; progress() })
 	var out *index.Outcome
 	if write {
 		verbose := c.Bool("verbose")
@@ -265,6 +288,36 @@ func indexRun(c *cli.Context, write bool) error {
 		}
 	}
 	return nil
+}
+
+// inputBytes returns the size of the files under paths, or 0 when it
+// does not tell how much text they hold (compressed files, standard
+// input, paths that cannot be read).
+func inputBytes(paths []string) int64 {
+	var total int64
+	for _, p := range paths {
+		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if strings.HasSuffix(path, ".gz") {
+				return errors.New("compressed")
+			}
+			info, err := d.Info()
+			if err != nil || !info.Mode().IsRegular() {
+				return errors.New("not regular")
+			}
+			total += info.Size()
+			return nil
+		})
+		if err != nil {
+			return 0
+		}
+	}
+	return total
 }
 
 // pairsSaid says how many pairs a summary counts, and how many of them

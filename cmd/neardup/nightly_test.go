@@ -18,6 +18,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/neardup/neardup/index"
 	"github.com/neardup/neardup/internal/redistest"
 )
 
@@ -454,5 +455,30 @@ func TestRedisWithOtherData(t *testing.T) {
 	after, _ := c6.Keys(ctx, "*").Result()
 	if len(after) != len(before)+1 {
 		t.Errorf("%d keys before, %d after a failed batch (one set by the test)", len(before), len(after))
+	}
+}
+
+// TestLockedIndex runs index add while another process holds the index:
+// a failure of the run (3) that says so, not a usage error; and every
+// command's help lists the exit codes.
+func TestLockedIndex(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.idx")
+	if code, _, errs := neardup(t, "index", "add", "-q", "--db", db, "-o", os.DevNull, seeds); code != 0 {
+		t.Fatal(errs)
+	}
+	holder, err := index.OpenBolt(db, index.BoltOptions{LockWait: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	code, _, errs := neardup(t, "index", "add", "-q", "--lock-wait", "100ms", "--db", db, seeds)
+	if code != 3 || !strings.Contains(errs, "locked by another process") {
+		t.Errorf("a locked index: exit %d: %s", code, errs)
+	}
+	for _, args := range [][]string{{"scan", "--help"}, {"check", "--help"}, {"index", "add", "--help"}, {"index", "verify", "--help"}, {"index", "report", "--help"}} {
+		_, out, _ := neardup(t, args...)
+		if !strings.Contains(out, "Exit codes: 0 ") {
+			t.Errorf("%v lists no exit codes:\n%s", args, out)
+		}
 	}
 }
