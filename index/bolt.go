@@ -93,15 +93,13 @@ func OpenBolt(path string, o BoltOptions) (*Bolt, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if !o.Create || o.ReadOnly {
-		err = s.view(func(tx *bolt.Tx) error {
-			if tx.Bucket(bucketMeta) == nil || tx.Bucket(bucketMeta).Get(keyParams) == nil {
-				return ErrNoIndex
-			}
-			return nil
-		})
+		err = guard(func() error { return s.db.View(isIndex) })
 	} else {
 		err = s.update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketMeta, bucketDocs, bucketNums, bucketSegs, bucketDF, bucketLog, bucketUndelivered} {
+			if err := isIndex(tx); err != nil && !errors.Is(err, ErrNoIndex) {
+				return err
+			}
+			for _, b := range allBuckets {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
@@ -128,11 +126,45 @@ func guard(fn func() error) (err error) {
 	return fn()
 }
 
+// allBuckets are the buckets of an index.
+var allBuckets = [][]byte{bucketMeta, bucketDocs, bucketNums, bucketSegs, bucketDF, bucketLog, bucketUndelivered}
+
+// isIndex tells a file with an index from one with none (new, or whose
+// creator was stopped before its first transaction: no parameters, no
+// documents) and from a damaged one.
+func isIndex(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta != nil && meta.Get(keyParams) != nil {
+		for _, b := range allBuckets {
+			if tx.Bucket(b) == nil {
+				return damaged(fmt.Sprintf("bucket %q", b), errors.New("missing"))
+			}
+		}
+		return nil
+	}
+	empty := true
+	err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		if k, _ := b.Cursor().First(); k != nil || !slices.ContainsFunc(allBuckets, func(x []byte) bool { return bytes.Equal(x, name) }) {
+			empty = false
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if empty {
+		return ErrNoIndex
+	}
+	return damaged("index parameters", errors.New("missing from a file that holds data"))
+}
+
 func (s *Bolt) view(fn func(tx *bolt.Tx) error) error {
 	return guard(func() error {
 		return s.db.View(func(tx *bolt.Tx) error {
-			if tx.Bucket(bucketDocs) == nil || tx.Bucket(bucketUndelivered) == nil {
-				return ErrNoIndex
+			for _, b := range allBuckets {
+				if tx.Bucket(b) == nil {
+					return damaged(fmt.Sprintf("bucket %q", b), errors.New("missing"))
+				}
 			}
 			return fn(tx)
 		})

@@ -172,6 +172,7 @@ const (
 
 type boltMeta struct {
 	pageSize uint32
+	freelist uint64 // its page, or all ones for none
 	pages    uint64 // high-water mark: the pages in use
 	txid     uint64
 }
@@ -187,7 +188,7 @@ func parseBoltMeta(p []byte) (boltMeta, bool) {
 	if le.Uint32(m) != boltMagic || le.Uint32(m[4:]) != boltVersion || le.Uint64(m[56:]) != h.Sum64() {
 		return boltMeta{}, false
 	}
-	return boltMeta{pageSize: le.Uint32(m[8:]), pages: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
+	return boltMeta{pageSize: le.Uint32(m[8:]), freelist: le.Uint64(m[32:]), pages: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
 }
 
 // checkBoltFile checks what bbolt does not before it maps a file: that
@@ -234,8 +235,44 @@ func checkBoltFile(path string) error {
 			errors.New("invalid: the file may have lost its last transaction; neardup index compact rewrites it from the other one"))
 	}
 	need := int64(max(m0.pages, m1.pages)) * int64(m0.pageSize)
-	if fi.Size() < need {
+	if m0.pageSize < 1024 || m0.pageSize != m1.pageSize || fi.Size() < need {
 		return damaged("file", fmt.Errorf("truncated: %d bytes, its pages need %d", fi.Size(), need))
+	}
+	m := m0
+	if m1.txid > m0.txid {
+		m = m1
+	}
+	return checkFreelist(f, m)
+}
+
+// checkFreelist checks that the freelist page of meta m lies within the
+// pages in use: bbolt reads it (in index verify, on a goroutine of its
+// own, where a fault could not be caught) trusting its count.
+func checkFreelist(f *os.File, m boltMeta) error {
+	if m.freelist == ^uint64(0) {
+		return nil
+	}
+	bad := func(why string) error { return damaged("freelist page", errors.New(why)) }
+	if m.freelist < 2 || m.freelist >= m.pages {
+		return bad("beyond the pages in use")
+	}
+	head := make([]byte, 24)
+	if _, err := f.ReadAt(head, int64(m.freelist)*int64(m.pageSize)); err != nil {
+		return bad("unreadable")
+	}
+	le := binary.LittleEndian
+	flags, count, overflow := le.Uint16(head[8:]), uint64(le.Uint16(head[10:])), uint64(le.Uint32(head[12:]))
+	idx := uint64(0)
+	if count == 0xFFFF {
+		idx, count = 1, le.Uint64(head[16:])
+	}
+	switch {
+	case flags != 0x10:
+		return bad("not a freelist page")
+	case m.freelist+overflow >= m.pages:
+		return bad("its overflow runs beyond the pages in use")
+	case count > (overflow+1)*uint64(m.pageSize)/8 || 16+(idx+count)*8 > (overflow+1)*uint64(m.pageSize):
+		return bad("it counts more pages than it holds")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"strings"
 	"testing"
 )
+
+var damageSalt = flag.Uint64("damage-salt", 99, "varies the damage TestDamagedIndex makes")
+var damageSeeds = flag.Int("damage-seeds", 30, "damaged copies of the index TestDamagedIndex makes in each way")
 
 // TestDamagedIndex damages copies of an index file in three ways (20
 // flipped bits, a zeroed page, a truncation), each over many seeds, and
@@ -99,11 +103,11 @@ func TestDamagedIndex(t *testing.T) {
 		},
 		"truncated": func(b []byte, rng *rand.Rand) []byte { return b[:rng.IntN(len(b))] },
 	}
-	seeds := 30
+	seeds := *damageSeeds
 	for kind, damage := range damages {
 		detected, unchanged := 0, 0
 		for seed := range seeds {
-			rng := rand.New(rand.NewPCG(uint64(seed), 99))
+			rng := rand.New(rand.NewPCG(uint64(seed), *damageSalt))
 			db := filepath.Join(dir, fmt.Sprintf("damaged-%d.idx", seed))
 			bad := damage(bytes.Clone(orig), rng)
 			affected := false
