@@ -105,6 +105,13 @@ var (
 	ErrBadUTF8  = errors.New("invalid UTF-8 replaced by U+FFFD")
 )
 
+// MissingFieldError is the error of a JSON object without the text field.
+type MissingFieldError struct{ Field string }
+
+func (e *MissingFieldError) Error() string {
+	return fmt.Sprintf("no %q field (choose the text field with --text-field)", e.Field)
+}
+
 // DefaultMaxBytes is the default size limit of one document.
 const DefaultMaxBytes = 64 << 20
 
@@ -533,7 +540,7 @@ func (r *Reader) decodeGeneral(name string, line int, data []byte, idField, text
 	doc := Doc{Path: name, Line: line}
 	rawText, ok := obj[textField]
 	if !ok {
-		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("no %q field (choose the text field with --text-field)", textField)}
+		return Doc{}, &Error{Path: name, Line: line, Err: &MissingFieldError{Field: textField}}
 	}
 	var text string
 	err := json.Unmarshal(rawText, &text)
@@ -561,7 +568,7 @@ func (r *Reader) decodeGeneral(name string, line int, data []byte, idField, text
 func decodeFlat(name string, line int, f *fields, idField, textField string) (Doc, error) {
 	doc := Doc{Path: name, Line: line}
 	if !f.hasText {
-		return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("no %q field (choose the text field with --text-field)", textField)}
+		return Doc{}, &Error{Path: name, Line: line, Err: &MissingFieldError{Field: textField}}
 	}
 	text, ok := f.textValue, f.textDecoded
 	if !ok {

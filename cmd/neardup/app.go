@@ -216,7 +216,7 @@ type console struct {
 	w        io.Writer
 	quiet    bool
 	tty      bool
-	warnings []string
+	warnings warnings
 	progress bool // a progress line is showing
 }
 
@@ -229,22 +229,22 @@ func newConsole(c *cli.Context) *console {
 }
 
 // maxShown is how many warnings the console prints before it only counts
-// them; reports list them all.
+// them; reports list maxKept and count the rest.
 const maxShown = 20
 
 func (con *console) warn(err error) {
-	con.warnings = append(con.warnings, err.Error())
-	if !con.quiet && len(con.warnings) <= maxShown {
+	con.warnings.add(err)
+	if !con.quiet && con.warnings.total <= maxShown {
 		con.clear()
-		fmt.Fprintln(con.w, "warning:", err)
+		fmt.Fprintln(con.w, "warning:", report.Clean(err.Error()))
 	}
 }
 
 // summary tells how many warnings were not printed.
 func (con *console) summary() {
-	if n := len(con.warnings) - maxShown; n > 0 && !con.quiet {
+	if n := con.warnings.total - maxShown; n > 0 && !con.quiet {
 		con.clear()
-		fmt.Fprintf(con.w, "warning: %d more warnings; the report lists them all\n", n)
+		fmt.Fprintf(con.w, "warning: %d more warnings; the report lists the first %d and counts the rest\n", n, maxKept)
 	}
 }
 

@@ -65,7 +65,7 @@ Example:
 			if c.Bool("explain") {
 				explain(c.App.ErrWriter, res.Params, res.Stats)
 			}
-			rep := report.Report{Result: res, Warnings: con.warnings}
+			rep := report.Report{Result: res, Warnings: con.warnings.list()}
 			if format == "json" {
 				return report.JSON(c.App.Writer, rep)
 			}

@@ -272,7 +272,7 @@ func indexRun(c *cli.Context, write bool) error {
 		fmt.Fprintf(c.App.ErrWriter, "%s: %d new, %d changed, %d unchanged; %s\n",
 			count(sum.New+sum.Changed+sum.Unchanged, "document"), sum.New, sum.Changed, sum.Unchanged, pairsSaid(sum))
 	}
-	if err := emitReport(c, report.Report{Result: &out.Result, Summary: &out.Summary, Warnings: con.warnings}); err != nil {
+	if err := emitReport(c, report.Report{Result: &out.Result, Summary: &out.Summary, Warnings: con.warnings.list()}); err != nil {
 		return err
 	}
 	if write {

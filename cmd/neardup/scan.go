@@ -76,7 +76,7 @@ Examples:
 			if c.Bool("explain") {
 				explain(c.App.ErrWriter, res.Params, res.Stats)
 			}
-			return emitReport(c, report.Report{Result: res, Warnings: con.warnings})
+			return emitReport(c, report.Report{Result: res, Warnings: con.warnings.list()})
 		},
 	}
 }
