@@ -2,11 +2,14 @@ package report
 
 import (
 	"bufio"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
 	"io"
 	"net/url"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/neardup/neardup/detect"
@@ -22,6 +25,22 @@ var htmlTemplate string
 
 var pageTmpl = template.Must(template.New("report").Parse(htmlTemplate))
 
+// scriptHash is the Content-Security-Policy source of the page's one
+// script, its SHA-256: the policy runs that script and no other, so an
+// injection that slipped past the escaping would still not run.
+// It is taken from a rendered page, as html/template leaves out the
+// script's comments.
+var scriptHash = func() string {
+	var b strings.Builder
+	if err := pageTmpl.Execute(&b, htmlData{}); err != nil {
+		panic(err)
+	}
+	_, after, _ := strings.Cut(b.String(), "<script>")
+	script, _, _ := strings.Cut(after, "</script>")
+	sum := sha256.Sum256([]byte(script))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}()
+
 // htmlData is what the page's script reads. Offsets are in UTF-16 code
 // units, as JavaScript strings count.
 type htmlData struct {
@@ -33,6 +52,8 @@ type htmlData struct {
 	Heat      []int         `json:"heat"` // document indexes, cluster by cluster
 	HeatCells [][3]float64  `json:"heatCells"`
 	Warnings  []string      `json:"warnings"`
+	// ScriptHash goes to the page's policy, not its data.
+	ScriptHash template.HTMLAttr `json:"-"`
 }
 
 type htmlDoc struct {
@@ -71,7 +92,7 @@ type htmlCluster struct {
 // script places with textContent, never as markup, and keeps only http
 // and https URLs.
 func HTML(w io.Writer, r Report, texts func(i int) string) error {
-	d := htmlData{Params: r.Params, Stats: r.Stats, Warnings: nonNil(r.Warnings)}
+	d := htmlData{Params: r.Params, Stats: r.Stats, Warnings: nonNil(r.Warnings), ScriptHash: template.HTMLAttr(scriptHash)}
 	inPair := make([]bool, len(r.Documents))
 	for _, p := range r.Pairs {
 		inPair[p.I], inPair[p.J] = true, true

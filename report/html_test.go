@@ -76,6 +76,11 @@ func TestHTMLEscaping(t *testing.T) {
 	if !strings.Contains(page, `\u003cscript\u003e`) {
 		t.Error("the hostile text is not in the data, escaped")
 	}
+	// The policy names the page's script by its hash: an injected one
+	// would not run (TestHTMLInBrowser shows the page's own does).
+	if !strings.Contains(page, "script-src 'sha256-") || strings.Contains(page, "script-src 'unsafe-inline'") {
+		t.Error("the Content-Security-Policy does not name the page's script by its hash")
+	}
 	for _, ext := range []string{"http://", "https://", "src=\"//"} {
 		if strings.Contains(page, ext) {
 			t.Errorf("page refers to %q: it must be self-contained", ext)

@@ -110,7 +110,7 @@ func TestJSONRefusesNonFiniteFigures(t *testing.T) {
 // awkward ids and kinds (commas, quotes, line ends, leading spaces, \.).
 func TestCSVRowMatchesEncodingCSV(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 19))
-	extra := []string{"", `\.`, " lead", "\tlead", "\u00a0lead", "a,b", `q"q`, "cr\rlf\n", `""`, "plain"}
+	extra := []string{"", `\.`, " lead", "\tlead", "\u00a0lead", "a,b", `q"q`, "cr\rlf\n", `""`, "plain", "=1+1", "@SUM(A1)", "-2", "+x", "\rcr"}
 	field := func() string {
 		if rng.IntN(2) == 0 {
 			return extra[rng.IntN(len(extra))]
@@ -129,7 +129,7 @@ func TestCSVRowMatchesEncodingCSV(t *testing.T) {
 		for _, ps := range p.Passages {
 			words += ps.Words
 		}
-		cw.Write([]string{p.A, p.B, p.Kind, ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
+		cw.Write([]string{Neutral(p.A), Neutral(p.B), p.Kind, ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
 			ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(len(p.Passages)), strconv.Itoa(words)})
 		cw.Flush()
 		if got := appendCSVRow(nil, &p); !bytes.Equal(got, want.Bytes()) {

@@ -265,8 +265,8 @@ func appendCSVRow(b []byte, p *detect.Pair, statuses ...string) []byte {
 	for i := range p.Passages {
 		words += p.Passages[i].Words
 	}
-	b = appendCSVField(b, p.A)
-	b = appendCSVField(append(b, ','), p.B)
+	b = appendCSVField(b, Neutral(p.A))
+	b = appendCSVField(append(b, ','), Neutral(p.B))
 	for _, s := range statuses {
 		b = appendCSVField(append(b, ','), s)
 	}
@@ -310,6 +310,16 @@ func appendCSVField(b []byte, s string) []byte {
 	return append(append(b, s...), '"')
 }
 
+// Neutral returns s as a spreadsheet cell that cannot be a formula: with
+// a ' before it when it starts with =, +, -, @, a tab or a carriage
+// return (OWASP's rule for CSV injection). Ids are untrusted text.
+func Neutral(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
 // ff formats a figure with four decimals.
 func ff(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 
@@ -335,7 +345,7 @@ func Matrix(w io.Writer, r Report, denseMax int) error {
 			return p.J - q.J
 		})
 		for _, p := range pairs {
-			cw.Write([]string{p.A, p.B, ff(p.Score)})
+			cw.Write([]string{Neutral(p.A), Neutral(p.B), ff(p.Score)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -348,11 +358,11 @@ func Matrix(w io.Writer, r Report, denseMax int) error {
 	row := make([]string, n+1)
 	row[0] = "id"
 	for i, d := range r.Documents {
-		row[i+1] = d.ID
+		row[i+1] = Neutral(d.ID)
 	}
 	cw.Write(row)
 	for i, d := range r.Documents {
-		row[0] = d.ID
+		row[0] = Neutral(d.ID)
 		for j := range r.Documents {
 			switch s, ok := score[[2]int{i, j}]; {
 			case i == j:
@@ -392,15 +402,15 @@ func Text(w io.Writer, r Report) error {
 				// source %s\n".
 				line = strconv.AppendInt(append(line, "\nCluster "...), int64(c.ID), 10)
 				line = appendPlural(append(line, ": "...), len(c.Members), "document")
-				line = append(append(append(line, ", probable source "...), c.Source...), '\n')
+				line = append(append(append(line, ", probable source "...), Clean(c.Source)...), '\n')
 				for _, m := range c.Members {
 					d := doc(m)
 					// "  id  (date, source, title)\n", without what is empty.
-					line = append(append(line, "  "...), m...)
+					line = append(append(line, "  "...), Clean(m)...)
 					sep := "  ("
 					for _, s := range [...]string{d.Date, d.Source, d.Title} {
 						if s != "" {
-							line = append(append(line, sep...), s...)
+							line = append(append(line, sep...), Clean(s)...)
 							sep = ", "
 						}
 					}
@@ -433,7 +443,7 @@ func Text(w io.Writer, r Report) error {
 				}
 				line = append(line, ' ')
 				line = appendFixed(line, pr.Score, 3)
-				line = append(append(append(append(line, "  "...), pr.A...), " ~ "...), pr.B...)
+				line = append(append(append(append(line, "  "...), Clean(pr.A)...), " ~ "...), Clean(pr.B)...)
 				line = append(line, "\n    jaccard "...)
 				line = appendFixed(line, pr.Jaccard, 3)
 				line = append(line, ", containment "...)
@@ -463,7 +473,7 @@ func Text(w io.Writer, r Report) error {
 	if len(r.Warnings) > 0 {
 		tw.printf("\n%s:\n", plural(len(r.Warnings), "warning"))
 		for _, w := range r.Warnings {
-			tw.printf("  %s\n", w)
+			tw.printf("  %s\n", Clean(w))
 		}
 	}
 	if tw.err != nil {

@@ -56,3 +56,44 @@ func TestWarningBomb(t *testing.T) {
 		t.Errorf("%d warnings, the last %q; %d pairs", len(res.Warnings), res.Warnings[len(res.Warnings)-1], len(res.Pairs))
 	}
 }
+
+// TestHostileIDs scans documents whose ids are a spreadsheet formula and
+// a terminal escape sequence with a forged line: the CSV and the matrix
+// hold them as inert text, and the text report keeps each on its line
+// with its control characters escaped.
+func TestHostileIDs(t *testing.T) {
+	dir := t.TempDir()
+	text, _ := os.ReadFile(filepath.Join(seeds, "000_a86943d9168e89d9.txt"))
+	formula, escape := "=cmd|' /C calc'!A0", "@x\x1b[2J\nreuse          1.000  forged ~ pair"
+	var lines []string
+	for _, id := range []string{formula, escape, "+plain"} {
+		l, _ := json.Marshal(map[string]string{"id": id, "text": string(text), "title": "t\x1b]0;title\x07"})
+		lines = append(lines, string(l))
+	}
+	src := filepath.Join(dir, "h.jsonl")
+	os.WriteFile(src, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	matrix := filepath.Join(dir, "m.csv")
+	code, csvOut, errs := neardup(t, "scan", "-q", "--format", "csv", "--matrix", matrix, src)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	m, _ := os.ReadFile(matrix)
+	for what, out := range map[string]string{"CSV": csvOut, "matrix": string(m)} {
+		for _, cell := range strings.FieldsFunc(out, func(r rune) bool { return r == ',' || r == '\n' }) {
+			cell = strings.TrimPrefix(cell, `"`)
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("%s: a cell starts with %q: %q", what, cell[0], cell)
+			}
+		}
+		if !strings.Contains(out, "'=cmd|' /C calc'!A0") {
+			t.Errorf("%s: the formula id is not there, neutralised:\n%s", what, out)
+		}
+	}
+	_, text2, _ := neardup(t, "scan", "-q", src)
+	if strings.ContainsAny(text2, "\x1b\x07") || strings.Contains(text2, "\nreuse          1.000  forged") {
+		t.Errorf("the text report carries control characters or a forged line:\n%s", text2)
+	}
+	if !strings.Contains(text2, `@x\x1b[2J\nreuse`) {
+		t.Errorf("the escape id is not shown escaped:\n%s", text2)
+	}
+}
