@@ -338,19 +338,6 @@ func explain(w io.Writer, p detect.Params, st detect.Stats) {
 	fmt.Fprintf(w, "decision: near-duplicate at Jaccard ≥ %.2f, reuse at passage coverage ≥ %.2f; reporting scores ≥ %.2f\n", p.Threshold, p.ReuseScore, p.MinScore)
 }
 
-// output opens the -o file, or stdout.
-func output(c *cli.Context) (io.Writer, func() error, error) {
-	name := c.String("output")
-	if name == "" || name == "-" {
-		return c.App.Writer, func() error { return nil }, nil
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, f.Close, nil
-}
-
 func writeReport(w io.Writer, format string, r report.Report) error {
 	switch format {
 	case "json":

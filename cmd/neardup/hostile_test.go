@@ -97,3 +97,33 @@ func TestHostileIDs(t *testing.T) {
 		t.Errorf("the escape id is not shown escaped:\n%s", text2)
 	}
 }
+
+// TestOutputsFirst names an output in a directory that does not exist:
+// the run fails on it before it reads anything. A run that fails leaves
+// an earlier report in place and no temporary file beside it.
+func TestOutputsFirst(t *testing.T) {
+	dir := t.TempDir()
+	for _, flag := range []string{"-o", "--html", "--matrix"} {
+		code, _, errs := neardup(t, "scan", "-q", flag, filepath.Join(dir, "missing", "r"), "/no/such/input")
+		if code != 2 || !strings.Contains(errs, strings.TrimLeft(flag, "-")) || strings.Contains(errs, "/no/such/input") {
+			t.Errorf("%s to a missing directory: exit %d: %s", flag, code, errs)
+		}
+	}
+	old := filepath.Join(dir, "report.json")
+	os.WriteFile(old, []byte("yesterday"), 0o644)
+	if code, _, _ := neardup(t, "scan", "-q", "-o", old, "/no/such/input"); code != 2 {
+		t.Errorf("a missing input: exit %d", code)
+	}
+	if data, _ := os.ReadFile(old); string(data) != "yesterday" {
+		t.Errorf("a failed run changed the earlier report: %q", data)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("a failed run left files behind: %v", entries)
+	}
+	if code, _, errs := neardup(t, "scan", "-q", "--format", "json", "-o", old, seeds); code != 0 {
+		t.Fatal(errs)
+	}
+	if data, _ := os.ReadFile(old); !strings.HasPrefix(string(data), "{") {
+		t.Errorf("the report was not written: %.80q", data)
+	}
+}

@@ -211,6 +211,11 @@ func indexRun(c *cli.Context, write bool) error {
 		return err
 	}
 	defer x.Close()
+	dst, err := openOutputs(c)
+	if err != nil {
+		return err
+	}
+	defer dst.abandon()
 	con := newConsole(c)
 	// One progress line: what add has committed of what it has read, how
 	// fast, and, where the input's size is known, how long it has to go.
@@ -272,7 +277,7 @@ func indexRun(c *cli.Context, write bool) error {
 		fmt.Fprintf(c.App.ErrWriter, "%s: %d new, %d changed, %d unchanged; %s\n",
 			count(sum.New+sum.Changed+sum.Unchanged, "document"), sum.New, sum.Changed, sum.Unchanged, pairsSaid(sum))
 	}
-	if err := emitReport(c, report.Report{Result: &out.Result, Summary: &out.Summary, Warnings: con.warnings.list()}); err != nil {
+	if err := dst.write(c, report.Report{Result: &out.Result, Summary: &out.Summary, Warnings: con.warnings.list()}); err != nil {
 		return err
 	}
 	if write {
@@ -428,6 +433,11 @@ own, and index report prints them now (and marks them delivered, unless
 				return err
 			}
 			defer x.Close()
+			dst, err := openOutputs(c)
+			if err != nil {
+				return err
+			}
+			defer dst.abandon()
 			out, err := x.Report(c.Context)
 			if err != nil {
 				return err
@@ -435,7 +445,7 @@ own, and index report prints them now (and marks them delivered, unless
 			if !c.Bool("quiet") {
 				fmt.Fprintf(c.App.ErrWriter, "%s undelivered\n", count(out.Summary.Pairs, "pair"))
 			}
-			if err := emitReport(c, report.Report{Result: &out.Result, Summary: &out.Summary}); err != nil {
+			if err := dst.write(c, report.Report{Result: &out.Result, Summary: &out.Summary}); err != nil {
 				return err
 			}
 			if c.Bool("keep") {
@@ -526,6 +536,11 @@ func indexPairsCommand() *cli.Command {
 				return err
 			}
 			defer x.Close()
+			dst, err := openOutputs(c)
+			if err != nil {
+				return err
+			}
+			defer dst.abandon()
 			docs, err := x.Documents(c.Context)
 			if err != nil {
 				return err
@@ -539,7 +554,7 @@ func indexPairsCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return emitReport(c, report.Report{Result: res})
+			return dst.write(c, report.Report{Result: res})
 		},
 	}
 }

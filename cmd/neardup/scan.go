@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -57,6 +56,11 @@ Examples:
 			} else {
 				defer stop()
 			}
+			out, err := openOutputs(c)
+			if err != nil {
+				return err
+			}
+			defer out.abandon()
 			con := newConsole(c)
 			o.Progress = con.showProgress
 			src := newFileSource(con, con.reader(c), c.Args().Slice())
@@ -76,7 +80,7 @@ Examples:
 			if c.Bool("explain") {
 				explain(c.App.ErrWriter, res.Params, res.Stats)
 			}
-			return emitReport(c, report.Report{Result: res, Warnings: con.warnings.list()})
+			return out.write(c, report.Report{Result: res, Warnings: con.warnings.list()})
 		},
 	}
 }
@@ -107,43 +111,4 @@ func profile(c *cli.Context) (func(), error) {
 			h.Close()
 		}
 	}, nil
-}
-
-// emitReport writes rep as the command line asks: the matrix (--matrix),
-// the HTML page (--html) and the report in --format to --output.
-func emitReport(c *cli.Context, rep report.Report) error {
-	if m := c.String("matrix"); m != "" {
-		if err := writeFile(m, func(f *os.File) error { return report.Matrix(f, rep, c.Int("dense-max")) }); err != nil {
-			return err
-		}
-	}
-	if h := c.String("html"); h != "" {
-		if err := writeFile(h, func(f *os.File) error {
-			return report.HTML(f, rep, func(i int) string { return rep.Documents[i].Text })
-		}); err != nil {
-			return err
-		}
-	}
-	w, closeOut, err := output(c)
-	if err != nil {
-		return err
-	}
-	if err := writeReport(w, c.String("format"), rep); err != nil {
-		closeOut()
-		return err
-	}
-	return closeOut()
-}
-
-// writeFile creates name and writes it with fn.
-func writeFile(name string, fn func(*os.File) error) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return f.Close()
 }
