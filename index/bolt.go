@@ -42,9 +42,15 @@ var (
 // merge (O'Neil et al., "The Log-Structured Merge-Tree", Acta Informatica
 // 1996) inside one bbolt file, so that a posting costs its 12 bytes
 // instead of a B+tree entry and a transaction writes sequentially.
+//
+// A level whose segments hold more than maxMerge bytes together is not
+// merged: a merge is one transaction, which bbolt holds in memory twice
+// (the merged entries and the pages written), so the largest segments
+// stay at about maxMerge and a lookup searches a few more of them.
 const (
 	segFanout = 8
 	segEntry  = 12 // key (8 bytes) + document number (4 bytes), big-endian
+	maxMerge  = 256 << 20
 )
 
 const chunkCells = 4096 // 8 KiB of counters a chunk
@@ -55,6 +61,8 @@ const chunkCells = 4096 // 8 KiB of counters a chunk
 type Bolt struct {
 	db   *bolt.DB
 	path string
+	// mergeLimit is maxMerge; tests lower it.
+	mergeLimit int
 }
 
 // BoltOptions are how a file is opened; none of them is stored.
@@ -72,7 +80,7 @@ type BoltOptions struct {
 // ErrLocked error after waiting o.LockWait; a damaged one a
 // *DamageError.
 func OpenBolt(path string, o BoltOptions) (*Bolt, error) {
-	s := &Bolt{path: path}
+	s := &Bolt{path: path, mergeLimit: maxMerge}
 	if !o.Create {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: %w", path, ErrNoIndex)
@@ -482,7 +490,7 @@ func (s *Bolt) Apply(b *Batch) error {
 			return err
 		}
 		if len(seg) > 0 {
-			if err := addSegment(tx, sortSegment(seg)); err != nil {
+			if err := addSegment(tx, sortSegment(seg), s.mergeLimit); err != nil {
 				return err
 			}
 		}
@@ -564,8 +572,9 @@ func sortSegment(seg []byte) []byte {
 }
 
 // addSegment stores the sorted entries seg at level 0 and merges every
-// level that has reached segFanout segments into the next.
-func addSegment(tx *bolt.Tx, seg []byte) error {
+// level that has reached segFanout segments, of at most limit bytes in
+// all, into the next.
+func addSegment(tx *bolt.Tx, seg []byte, limit int) error {
 	b := tx.Bucket(bucketSegs)
 	var live func(num []byte) bool
 	for level := byte(0); ; level++ {
@@ -579,6 +588,7 @@ func addSegment(tx *bolt.Tx, seg []byte) error {
 		}
 		var keys [][]byte
 		var segs []*segment
+		size := 0
 		c := b.Cursor()
 		for k, v := c.Seek([]byte{level}); k != nil && k[0] == level; k, v = c.Next() {
 			s, err := openSegment(v)
@@ -589,8 +599,9 @@ func addSegment(tx *bolt.Tx, seg []byte) error {
 				return err
 			}
 			keys, segs = append(keys, bytes.Clone(k)), append(segs, s)
+			size += len(s.data)
 		}
-		if len(keys) < segFanout {
+		if len(keys) < segFanout || size > limit {
 			return nil
 		}
 		if live == nil {
@@ -613,7 +624,7 @@ func mergeSegments(segs []*segment, live func(num []byte) bool) []byte {
 	for _, s := range segs {
 		size += len(s.data)
 	}
-	out := make([]byte, 0, size)
+	out := make([]byte, 0, encodedSize(size)) // encodeSegment appends in place
 	at := make([]int, len(segs))
 	alive := map[uint32]bool{} // document number → live, asked once
 	for {

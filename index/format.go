@@ -81,13 +81,23 @@ func damaged(what string, err error) error { return &DamageError{What: what, Err
 // lookup that reads one entry checks 3 KiB.
 const segBlock = 256
 
+// encodedSize is the size of a stored segment of size bytes of entries.
+func encodedSize(size int) int {
+	n := size / segEntry
+	return size + 4*((n+segBlock-1)/segBlock) + 4
+}
+
 // encodeSegment returns sorted entries (segEntry bytes each) as a stored
-// segment: the entries, a checksum a block, and their number.
+// segment: the entries, a checksum a block, and their number. It appends
+// to entries when their capacity allows (then the result aliases them).
 func encodeSegment(entries []byte) []byte {
 	n := len(entries) / segEntry
 	nb := (n + segBlock - 1) / segBlock
-	out := make([]byte, len(entries), len(entries)+4*nb+4)
-	copy(out, entries)
+	out := entries
+	if cap(entries) < encodedSize(len(entries)) {
+		out = make([]byte, len(entries), encodedSize(len(entries)))
+		copy(out, entries)
+	}
 	for b := 0; b < nb; b++ {
 		out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(entries[b*segBlock*segEntry:min((b+1)*segBlock, n)*segEntry], castagnoli))
 	}

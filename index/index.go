@@ -140,6 +140,11 @@ var ErrParams = errors.New("index built with other parameters")
 // Index is a document index on a Store. It is not safe for concurrent
 // use; several processes may share a Redis store.
 type Index struct {
+	// Texts makes the Outcomes of AddSeq and Report keep the texts of the
+	// documents in pairs, as an HTML report needs; without it they keep
+	// only the passages' own text.
+	Texts bool
+
 	store  Store
 	o      detect.Options
 	params Params

@@ -330,6 +330,7 @@ func TestChangedLaterInRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			x.Texts = true
 			if _, err := x.Add(context.Background(), []corpus.Doc{oldB}, 0, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -378,6 +379,7 @@ func TestAddSeq(t *testing.T) {
 	if st, _ := x.Stats(); st.Documents != 4 || !slices.Equal(committed, []int{2, 4}) {
 		t.Errorf("%d documents indexed, committed %v; want 4, [2 4]", st.Documents, committed)
 	}
+	x.Texts = true
 	out, err := x.AddSeq(context.Background(), seqOf(docs), 3, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -538,7 +540,13 @@ func TestCellsEncoding(t *testing.T) {
 // removals that bbolt merges its segments over several levels, and
 // compares every lookup, the count and the records with a model.
 func TestStorePostings(t *testing.T) {
-	for name, mk := range stores(t) {
+	all := stores(t)
+	all["bolt, merges capped"] = func() Store {
+		s := all["bolt"]().(*Bolt)
+		s.mergeLimit = 3 * segFanout * 6 * 4 * segEntry // level 1 merges, level 2 does not
+		return s
+	}
+	for name, mk := range all {
 		s := mk()
 		rng := rand.New(rand.NewPCG(5, 5))
 		model := map[string][]uint64{} // id → keys

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -347,29 +348,19 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 			status[p.B] = firstStatus(status[p.B], p.SB)
 		}
 	}
-	// The documents of the pairs, as indexed now.
-	var ids []string
-	for id := range status {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	docs := map[string]*found{}
-	loader := newCollector(x)
-	for len(ids) > 0 {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	// The pairs are verified in order of their first document, a chunk at
+	// a time, each document loaded for the chunk that first needs it and
+	// let go after its last pair.
+	slices.SortFunc(pairs, func(p, q key) int {
+		if c := strings.Compare(p.a, q.a); c != 0 {
+			return c
 		}
-		n := min(len(ids), 500)
-		if err := loader.load(ids[:n]); err != nil {
-			return nil, err
-		}
-		for _, id := range ids[:n] {
-			if d := loader.cache[id]; d != nil {
-				docs[id] = d
-			}
-		}
-		clear(loader.cache)
-		ids = ids[n:]
+		return strings.Compare(p.b, q.b)
+	})
+	uses := map[string]int{}
+	for _, k := range pairs {
+		uses[k.a]++
+		uses[k.b]++
 	}
 	counters, err := x.sketch()
 	if err != nil {
@@ -387,27 +378,70 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 			return i
 		}
 		at[d.doc.ID] = len(list)
-		list = append(list, detect.Document{Doc: d.doc, Tokens: d.f.Tokens, Shingles: len(d.f.Hashes), Status: status[d.doc.ID]})
+		dd := detect.Document{Doc: d.doc, Tokens: d.f.Tokens, Shingles: len(d.f.Hashes), Status: status[d.doc.ID]}
+		if !x.Texts {
+			dd.Text = ""
+		}
+		list = append(list, dd)
 		return len(list) - 1
 	}
-	groups := x.groupSizes(loader)
+	var groupsErr error
+	groups := x.groupSizes(&groupsErr)
+	docs := map[string]*found{} // loaded; nil for a document removed since
+	loader := newCollector(x)
 	var kept []detect.Pair
-	for _, k := range pairs {
-		a, b := docs[k.a], docs[k.b]
-		if a == nil || b == nil {
-			continue // removed since
+	for start := 0; start < len(pairs); start += deliverChunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		if !x.o.Candidate(&a.f, &b.f, stock, groups) {
-			continue
+		chunk := pairs[start:min(start+deliverChunk, len(pairs))]
+		var need []string
+		asked := map[string]bool{}
+		for _, k := range chunk {
+			for _, id := range []string{k.a, k.b} {
+				if _, ok := docs[id]; !ok && !asked[id] {
+					asked[id] = true
+					need = append(need, id)
+				}
+			}
 		}
-		p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
-		if !x.o.Reports(&p) {
-			continue
+		if err := loader.load(need); err != nil {
+			return nil, err
 		}
-		p.A, p.B, p.I, p.J = k.a, k.b, doc(a), doc(b)
-		kept = append(kept, p)
-		if earlier[k] {
-			out.Summary.Earlier++
+		for _, id := range need {
+			docs[id] = loader.cache[id]
+		}
+		clear(loader.cache)
+		for _, k := range chunk {
+			a, b := docs[k.a], docs[k.b]
+			for _, id := range []string{k.a, k.b} {
+				if uses[id]--; uses[id] == 0 {
+					delete(docs, id)
+				}
+			}
+			if a == nil || b == nil {
+				continue // removed since
+			}
+			if !x.o.Candidate(&a.f, &b.f, stock, groups) {
+				continue
+			}
+			p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
+			if !x.o.Reports(&p) {
+				continue
+			}
+			if !x.Texts { // the passages alone keep text, not the whole documents
+				for i := range p.Passages {
+					p.Passages[i].Text, p.Passages[i].TextB = strings.Clone(p.Passages[i].Text), strings.Clone(p.Passages[i].TextB)
+				}
+			}
+			p.A, p.B, p.I, p.J = k.a, k.b, doc(a), doc(b)
+			kept = append(kept, p)
+			if earlier[k] {
+				out.Summary.Earlier++
+			}
+		}
+		if groupsErr != nil {
+			return nil, groupsErr
 		}
 	}
 	for _, d := range r.given {
@@ -423,15 +457,21 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	return out, nil
 }
 
+// deliverChunk is the number of pairs delivery verifies at a time.
+const deliverChunk = 1000
+
 // groupSizes returns a function that counts the distinct normalised texts
 // filed under a fingerprint in the index, as the scan's candidate rule
-// does; a failure to read the index counts the group as rare, and is
-// reported by its next read.
-func (x *Index) groupSizes(loader *collector) func(uint64) int {
+// does. Its first failure to read the index is kept in *failed.
+func (x *Index) groupSizes(failed *error) func(uint64) int {
 	norms := map[string][2]uint64{}
 	return func(p uint64) int {
+		if *failed != nil {
+			return 0
+		}
 		posts, err := x.store.Postings([]uint64{p})
 		if err != nil {
+			*failed = err
 			return 0
 		}
 		var need []string
@@ -443,15 +483,19 @@ func (x *Index) groupSizes(loader *collector) func(uint64) int {
 		if len(need) > 0 {
 			recs, err := x.store.Records(need)
 			if err != nil {
+				*failed = err
 				return 0
 			}
 			for i, raw := range recs {
 				if raw == nil {
 					continue
 				}
-				if r, err := decodeMeta(raw); err == nil {
-					norms[need[i]] = r.Norm
+				r, err := decodeMeta(raw)
+				if err != nil {
+					*failed = damaged(fmt.Sprintf("record of %q", need[i]), err)
+					return 0
 				}
+				norms[need[i]] = r.Norm
 			}
 		}
 		distinct := map[[2]uint64]bool{}

@@ -438,6 +438,7 @@ own, and index report prints them now (and marks them delivered, unless
 				return err
 			}
 			defer dst.abandon()
+			x.Texts = c.String("html") != ""
 			out, err := x.Report(c.Context)
 			if err != nil {
 				return err
