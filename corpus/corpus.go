@@ -115,17 +115,40 @@ func (e *MissingFieldError) Error() string {
 // DefaultMaxBytes is the default size limit of one document.
 const DefaultMaxBytes = 64 << 20
 
+// DefaultMaxFileBytes is the default size limit of one file.
+const DefaultMaxFileBytes = 4 << 30
+
+// Stdin is the name that stands for standard input among Walk's roots.
+const Stdin = "-"
+
+// Formats are the values of Reader.Format.
+var Formats = []string{"txt", "md", "html", "json", "jsonl"}
+
 // Reader reads documents. The zero value reads with the default fields
-// ("id", "text") and size limit and discards warnings.
+// ("id", "text") and size limits and discards warnings.
 type Reader struct {
 	// IDField and TextField name the JSON fields of the id and the text.
 	IDField, TextField string
-	// MaxBytes limits the size of one document (a whole file, or one JSON
-	// Lines line), after decompression. Zero means DefaultMaxBytes.
+	// MaxBytes limits the size of one document (a text or HTML file, one
+	// JSON Lines line, one element of a JSON array), after
+	// decompression. Zero means DefaultMaxBytes.
 	MaxBytes int64
+	// MaxFileBytes limits the size of one file, after decompression.
+	// Zero means DefaultMaxFileBytes.
+	MaxFileBytes int64
+	// Format, one of Formats, is the format of the files named as roots
+	// (not of those found in directories, which are read by their names'
+	// endings). Empty: by the name's ending, or, for a name without a
+	// known one such as standard input, sniffed from the first bytes.
+	Format string
+	// Spooled maps the names of roots that cannot be read twice
+	// (standard input, pipes) to copies of them, which are read instead.
+	Spooled map[string]string
 	// Warn receives each problem with a file or line; nil drops them.
 	Warn func(error)
 
+	// roots are the names Walk was given, whose format Format sets.
+	roots map[string]bool
 	// want, when set, says which documents of a file to decode, by line
 	// (JSON Lines) or array element (JSON): Reload uses it.
 	want func(line, elem int) bool
@@ -144,6 +167,24 @@ func (r *Reader) maxBytes() int64 {
 		return r.MaxBytes
 	}
 	return DefaultMaxBytes
+}
+
+func (r *Reader) maxFileBytes() int64 {
+	if r.MaxFileBytes > 0 {
+		return r.MaxFileBytes
+	}
+	return DefaultMaxFileBytes
+}
+
+// formatKind is the kind of file that Format names.
+func formatKind(f string) string {
+	switch f {
+	case "txt", "md":
+		return "text"
+	case "html", "json", "jsonl":
+		return f
+	}
+	return ""
 }
 
 // Supported reports whether name has a file type the Reader reads.
@@ -175,7 +216,21 @@ func kindOf(name string) string {
 func (r *Reader) Walk(ctx context.Context, roots []string, fn func(Doc) error) error {
 	var rootErrs []error
 	seen := make(map[string]bool)
+	r.roots = map[string]bool{}
 	for _, root := range roots {
+		r.roots[root] = true
+	}
+	for _, root := range roots {
+		if _, ok := r.Spooled[root]; ok || root == Stdin {
+			id := filepath.Base(root)
+			if root == Stdin {
+				id = "stdin"
+			}
+			if err := r.readFile(ctx, root, id, fn); err != nil {
+				return err
+			}
+			continue
+		}
 		fi, err := os.Stat(root)
 		if err != nil {
 			rootErrs = append(rootErrs, &Error{Path: root, Err: err})
@@ -240,6 +295,10 @@ func (r *Reader) walkDir(ctx context.Context, dir, rel string, seen map[string]b
 			if err := r.readFile(ctx, full, relName, fn); err != nil {
 				return err
 			}
+		case Supported(name):
+			// A pipe or device would block or never end: only a source
+			// named on the command line is read.
+			r.warn(&Error{Path: full, Err: errors.New("not a regular file: skipped (name it on the command line to read it)")})
 		}
 	}
 	return nil
@@ -323,35 +382,48 @@ func (r *Reader) ReadFile(name, id string, fn func(Doc) error) error {
 
 func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) error) error {
 	kind := kindOf(name)
-	if kind == "" {
-		kind = "text"
+	if r.Format != "" && r.roots[name] {
+		kind = formatKind(r.Format)
 	}
-	f, err := os.Open(name)
+	open := name
+	if spool, ok := r.Spooled[name]; ok {
+		open = spool
+	}
+	f, err := os.Open(open)
 	if err != nil {
 		r.warn(&Error{Path: name, Err: err})
 		return nil
 	}
 	defer f.Close()
-	var in io.Reader = bufio.NewReaderSize(f, 64<<10)
-	if strings.HasSuffix(strings.ToLower(name), ".gz") {
+	br := bufio.NewReaderSize(f, 64<<10)
+	var in io.Reader = br
+	if head, _ := br.Peek(2); strings.HasSuffix(strings.ToLower(name), ".gz") || kind == "" && string(head) == "\x1f\x8b" {
 		zr, err := gzip.NewReader(in)
 		if err != nil {
 			r.warn(&Error{Path: name, Err: fmt.Errorf("gzip: %w", err)})
 			return nil
 		}
 		defer zr.Close()
-		in = zr
+		in = bufio.NewReaderSize(zr, 64<<10)
 	}
+	if kind == "" {
+		kind = sniff(in.(*bufio.Reader))
+	}
+	in = &limitedReader{r: in, left: r.maxFileBytes()}
 	if kind == "jsonl" {
 		return r.readLines(ctx, name, id, in, fn)
 	}
-	data, err := io.ReadAll(io.LimitReader(in, r.maxBytes()+1))
+	limit := r.maxBytes()
+	if kind == "json" {
+		limit = r.maxFileBytes() // each element is held to maxBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(in, limit+1))
 	if err != nil {
 		r.warn(&Error{Path: name, Err: err})
 		return nil
 	}
-	if int64(len(data)) > r.maxBytes() {
-		r.warn(&Error{Path: name, Err: fmt.Errorf("%w of %d bytes", ErrTooLarge, r.maxBytes())})
+	if int64(len(data)) > limit {
+		r.warn(&Error{Path: name, Err: fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)})
 		return nil
 	}
 	switch kind {
@@ -374,6 +446,54 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 		doc.ID, doc.Path = id, name
 		return r.emit(doc, fn)
 	}
+}
+
+// errFileTooLarge ends the reading of a file past MaxFileBytes.
+var errFileTooLarge = fmt.Errorf("%w for a file (--max-file-bytes); the rest of it is not read", ErrTooLarge)
+
+// limitedReader reads up to left bytes and then fails with
+// errFileTooLarge.
+type limitedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errFileTooLarge
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left+1] // one byte more tells a file of exactly left bytes from a longer one
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return n - 1, errFileTooLarge
+	}
+	return n, err
+}
+
+// sniff tells the format of a source from its first bytes: JSON Lines
+// when its first line is a JSON object, a JSON array, HTML when it starts
+// with a tag, and plain text otherwise.
+func sniff(br *bufio.Reader) string {
+	head, _ := br.Peek(64 << 10)
+	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
+	switch {
+	case len(head) == 0:
+		return "text"
+	case head[0] == '[':
+		return "json"
+	case head[0] == '<':
+		return "html"
+	case head[0] == '{':
+		line, _, _ := bytes.Cut(head, []byte("\n"))
+		if json.Valid(bytes.TrimSpace(line)) {
+			return "jsonl"
+		}
+		return "json"
+	}
+	return "text"
 }
 
 // emit passes doc to fn unless it has no text.
@@ -474,6 +594,10 @@ func (r *Reader) readJSON(name, id string, data []byte, fn func(Doc) error) erro
 		return nil
 	}
 	if trimmed[0] != '[' {
+		if int64(len(trimmed)) > r.maxBytes() {
+			r.warn(&Error{Path: name, Err: fmt.Errorf("%w of %d bytes", ErrTooLarge, r.maxBytes())})
+			return nil
+		}
 		doc, err := r.decode(name, 0, trimmed)
 		if err != nil {
 			r.warn(err)
@@ -491,6 +615,10 @@ func (r *Reader) readJSON(name, id string, data []byte, fn func(Doc) error) erro
 	}
 	for i, raw := range items {
 		if r.want != nil && !r.want(0, i) {
+			continue
+		}
+		if int64(len(raw)) > r.maxBytes() {
+			r.warn(&Error{Path: name, Err: fmt.Errorf("array element %d: %w of %d bytes", i, ErrTooLarge, r.maxBytes())})
 			continue
 		}
 		doc, err := r.decode(name, 0, raw)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -163,7 +164,9 @@ func detectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "workers", Usage: "goroutines (default: one per CPU)", Category: "Detection"},
 		&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSON field of a document's id", Category: "Input"},
 		&cli.StringFlag{Name: "text-field", Value: "text", Usage: "JSON field of a document's text", Category: "Input"},
-		&cli.Int64Flag{Name: "max-bytes", Value: corpus.DefaultMaxBytes, Usage: "largest document read, in bytes", Category: "Input"},
+		&cli.Int64Flag{Name: "max-bytes", Value: corpus.DefaultMaxBytes, Usage: "largest document read (a text or HTML file, a JSON Lines line, a JSON array element), in bytes", Category: "Input"},
+		&cli.Int64Flag{Name: "max-file-bytes", Value: corpus.DefaultMaxFileBytes, Usage: "largest file read, in bytes, after decompression", Category: "Input"},
+		&cli.StringFlag{Name: "input-format", Usage: "format of the files named on the command line and of standard input (-): txt, md, html, json or jsonl (default: by name, sniffed for - and unknown names)", Category: "Input"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print warnings and progress on stderr", Category: "Output"},
 		&cli.BoolFlag{Name: "explain", Usage: "print the derived parameters (banding, probabilities) on stderr", Category: "Output"},
 	}
@@ -274,7 +277,23 @@ func (con *console) clear() {
 }
 
 func (con *console) reader(c *cli.Context) *corpus.Reader {
-	return &corpus.Reader{IDField: c.String("id-field"), TextField: c.String("text-field"), MaxBytes: c.Int64("max-bytes"), Warn: con.warn}
+	return &corpus.Reader{IDField: c.String("id-field"), TextField: c.String("text-field"), MaxBytes: c.Int64("max-bytes"),
+		MaxFileBytes: c.Int64("max-file-bytes"), Format: c.String("input-format"), Warn: con.warn}
+}
+
+// inputs checks the input flags and spools the sources that cannot be
+// read twice (spool); the reader r then reads them from their copies.
+// Call the returned function when done.
+func inputs(c *cli.Context, r *corpus.Reader) (func(), error) {
+	if f := c.String("input-format"); f != "" && !slices.Contains(corpus.Formats, f) {
+		return nil, usagef("--input-format %q: choose one of %s", f, strings.Join(corpus.Formats, ", "))
+	}
+	spooled, cleanup, err := spool(c.Context, c.Args().Slice())
+	if err != nil {
+		return nil, err
+	}
+	r.Spooled = spooled
+	return cleanup, nil
 }
 
 // readAll reads the documents under paths, dropping (with a warning) a

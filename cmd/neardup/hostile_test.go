@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestWarningBomb scans a gzipped file of a few KB that expands to
@@ -125,5 +126,157 @@ func TestOutputsFirst(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(old); !strings.HasPrefix(string(data), "{") {
 		t.Errorf("the report was not written: %.80q", data)
+	}
+}
+
+// runAsMain runs neardup as a separate process with stdin as its input.
+func runAsMain(t *testing.T, stdin []byte, args ...string) (int, string, string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, args...)
+	cmd.Env = append(os.Environ(), "NEARDUP_AS_MAIN=1")
+	cmd.Stdin = bytes.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Run()
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+}
+
+// TestStandardInput gives the seeds on standard input in every format,
+// named by --input-format and sniffed: the pairs are those of the files.
+func TestStandardInput(t *testing.T) {
+	docs := seedDocs(t)
+	var jsonl bytes.Buffer
+	for _, d := range docs {
+		l, _ := json.Marshal(d)
+		jsonl.Write(append(l, '\n'))
+	}
+	array, _ := json.Marshal(docs)
+	_, want, _ := neardup(t, "scan", "-q", "--format", "csv", seeds)
+	for _, c := range []struct {
+		format string
+		data   []byte
+	}{{"jsonl", jsonl.Bytes()}, {"json", array}} {
+		for _, named := range []bool{true, false} {
+			args := []string{"scan", "-q", "--format", "csv"}
+			if named {
+				args = append(args, "--input-format", c.format)
+			}
+			code, got, errs := runAsMain(t, c.data, append(args, "-")...)
+			if code != 0 || got != want {
+				t.Errorf("%s on stdin (named: %v): exit %d\n%s\nwant\n%s%s", c.format, named, code, got, want, errs)
+			}
+		}
+	}
+	// One document a stream: text, Markdown, HTML, each beside the seed it
+	// copies, as the other side of the 000/003 pair.
+	text, _ := os.ReadFile(filepath.Join(seeds, "003_c20ac59b2d2f44c9.txt"))
+	html := "<html><head><title>t</title></head><body><p>" + strings.ReplaceAll(string(text), "\n\n", "</p><p>") + "</p></body></html>"
+	for format, data := range map[string]string{"txt": string(text), "md": "---\ntitle: x\n---\n" + string(text), "html": html} {
+		for _, named := range []bool{true, false} {
+			args := []string{"scan", "-q", "--format", "csv"}
+			if named {
+				args = append(args, "--input-format", format)
+			}
+			code, got, errs := runAsMain(t, []byte(data), append(args, "-", filepath.Join(seeds, "000_a86943d9168e89d9.txt"))...)
+			if code != 0 || !strings.Contains(got, "000_a86943d9168e89d9.txt,stdin,reuse,") {
+				t.Errorf("%s on stdin (named: %v): exit %d\n%s%s", format, named, code, got, errs)
+			}
+		}
+	}
+	if code, _, errs := runAsMain(t, nil, "scan", "--input-format", "xml", "-"); code != 2 || !strings.Contains(errs, "choose one of") {
+		t.Errorf("--input-format xml: exit %d: %s", code, errs)
+	}
+}
+
+// TestReutersOnStandardInput pipes Reuters into scan: the same pairs as
+// the file.
+func TestReutersOnStandardInput(t *testing.T) {
+	reuters := shared(t, "corpora/reuters21578/docs.jsonl")
+	data, err := os.ReadFile(reuters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fromFile, _ := runAsMain(t, nil, "scan", "-q", "--id-field", "doc_id", "--format", "csv", reuters)
+	code, fromStdin, errs := runAsMain(t, data, "scan", "-q", "--id-field", "doc_id", "--format", "csv", "-")
+	if code != 0 || fromStdin != fromFile || strings.Count(fromFile, "\n") < 20000 {
+		t.Errorf("exit %d: %d lines from stdin, %d from the file: %s", code, strings.Count(fromStdin, "\n"), strings.Count(fromFile, "\n"), errs)
+	}
+}
+
+// TestFIFO reads a named pipe: with a writer, as a file; without one, an
+// interrupt ends the wait at once (exit 130); inside a directory, it is
+// skipped with a warning.
+func TestFIFO(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "today.txt")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	text, _ := os.ReadFile(filepath.Join(seeds, "003_c20ac59b2d2f44c9.txt"))
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			f.Write(text)
+			f.Close()
+		}
+	}()
+	code, out, errs := runAsMain(t, nil, "scan", "-q", "--format", "csv", fifo, filepath.Join(seeds, "000_a86943d9168e89d9.txt"))
+	if code != 0 || !strings.Contains(out, "000_a86943d9168e89d9.txt,today.txt,reuse") {
+		t.Errorf("a FIFO with a writer: exit %d\n%s%s", code, out, errs)
+	}
+	// No writer: the open blocks until the interrupt.
+	self, _ := os.Executable()
+	cmd := exec.Command(self, "scan", "-q", fifo)
+	cmd.Env = append(os.Environ(), "NEARDUP_AS_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case <-waited:
+		if code := cmd.ProcessState.ExitCode(); code != 130 {
+			t.Errorf("interrupted while waiting for a writer: exit %d", code)
+		}
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Error("an interrupt did not end the wait for a writer")
+	}
+	// In a directory: skipped, with a warning, the rest read.
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o755)
+	syscall.Mkfifo(filepath.Join(sub, "pipe.txt"), 0o644)
+	os.WriteFile(filepath.Join(sub, "a.txt"), text, 0o644)
+	os.WriteFile(filepath.Join(sub, "b.txt"), text, 0o644)
+	code, out, errs = runAsMain(t, nil, "scan", "--format", "csv", sub)
+	if code != 0 || !strings.Contains(out, "a.txt,b.txt,duplicate") || !strings.Contains(errs, "pipe.txt: not a regular file: skipped") {
+		t.Errorf("a FIFO in a directory: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestMaxBytesIsPerDocument reads a JSON array larger than --max-bytes
+// whose elements are all smaller: every one is read; one element over it
+// is left out with a warning; a file over --max-file-bytes is refused.
+func TestMaxBytesIsPerDocument(t *testing.T) {
+	docs := seedDocs(t)
+	big := map[string]string{"id": "big", "text": strings.Repeat("word ", 4000)}
+	array, _ := json.Marshal(append(docs, big))
+	path := filepath.Join(t.TempDir(), "all.json")
+	os.WriteFile(path, array, 0o644)
+	code, out, errs := neardup(t, "scan", "--format", "json", "--max-bytes", "15000", path)
+	var res struct{ Documents []any }
+	json.Unmarshal([]byte(out), &res)
+	if code != 0 || len(res.Documents) != len(docs) || !strings.Contains(errs, "array element 5: larger than the size limit") {
+		t.Errorf("exit %d, %d documents (want %d)\n%s", code, len(res.Documents), len(docs), errs)
+	}
+	code, _, errs = neardup(t, "scan", "--max-file-bytes", "12000", path, seeds)
+	if code != 0 || !strings.Contains(errs, "for a file (--max-file-bytes)") {
+		t.Errorf("--max-file-bytes: exit %d: %s", code, errs)
 	}
 }

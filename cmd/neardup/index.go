@@ -239,7 +239,13 @@ func indexRun(c *cli.Context, write bool) error {
 		}
 		con.status("%s", line)
 	}
-	each := readEach(c.Context, con, con.reader(c), c.Args().Slice(), func(n int) { read = n; progress() })
+	rd := con.reader(c)
+	done, err := inputs(c, rd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	each := readEach(c.Context, con, rd, c.Args().Slice(), func(n int) { read = n; progress() })
 	docs := func(yield func(corpus.Doc, error) bool) {
 		for d, err := range each {
 			readBytes += int64(len(d.Text))

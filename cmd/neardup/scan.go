@@ -63,7 +63,13 @@ Examples:
 			defer out.abandon()
 			con := newConsole(c)
 			o.Progress = con.showProgress
-			src := newFileSource(con, con.reader(c), c.Args().Slice())
+			rd := con.reader(c)
+			done, err := inputs(c, rd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			src := newFileSource(con, rd, c.Args().Slice())
 			if o.NoEvidence {
 				// Texts are read again only for the rare document whose
 				// hashes the first reading could not keep.
