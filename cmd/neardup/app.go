@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -44,7 +46,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// says once what failed, with the URL's password masked.
 	redis.SetLogger(quietLogger{})
 	app := newApp(stdout, stderr)
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, reorder(app, args))
 	switch {
 	case err == nil:
 		return exitOK
@@ -84,7 +86,11 @@ func isFlagError(err error) bool {
 }
 
 func onUsageError(c *cli.Context, err error, isSub bool) error {
-	return usageError{fmt.Errorf("%w (see neardup %s --help)", err, c.Command.Name)}
+	help := "neardup --help"
+	if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
+		help = "neardup " + c.Command.FullName() + " --help"
+	}
+	return usageError{fmt.Errorf("%w (see %s)", err, help)}
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
@@ -105,14 +111,22 @@ Examples:
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		// Never let the library exit the process: Run returns the code.
-		ExitErrHandler: func(*cli.Context, error) {},
+		ExitErrHandler:       func(*cli.Context, error) {},
+		Version:              version(),
+		EnableBashCompletion: true,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usagef("no command %q: the commands are scan, compare and eval (see neardup --help)", c.Args().First())
+				var names []string
+				for _, cmd := range c.App.Commands {
+					if !cmd.Hidden {
+						names = append(names, cmd.Name)
+					}
+				}
+				return usagef("no command %q: the commands are %s (see neardup --help)", c.Args().First(), strings.Join(names, ", "))
 			}
 			return cli.ShowAppHelp(c)
 		},
-		Commands: withExitCodes([]*cli.Command{scanCommand(), compareCommand(), checkCommand(), indexCommand(), evalCommand()}),
+		Commands: withExitCodes([]*cli.Command{scanCommand(), compareCommand(), checkCommand(), indexCommand(), evalCommand(), completionCommand()}),
 	}
 }
 
@@ -147,7 +161,7 @@ func detectFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "threshold", Value: d.Threshold, Usage: "whole-document Jaccard similarity of a near-duplicate", Category: "Detection"},
 		&cli.Float64Flag{Name: "reuse-score", Value: d.ReuseScore, Usage: "share of one document that shared passages must cover for a reuse pair", Category: "Detection"},
 		&cli.Float64Flag{Name: "min-score", Value: -1, DefaultText: "the reuse score", Usage: "report every verified pair scoring at least `X` (0 reports all)", Category: "Detection"},
-		&cli.IntFlag{Name: "k", Value: d.Shingle.K, Usage: "words per shingle", Category: "Detection"},
+		&cli.IntFlag{Name: "k", Aliases: []string{"word-ngrams"}, Value: d.Shingle.K, Usage: "words per shingle", Category: "Detection"},
 		&cli.IntFlag{Name: "char-ngrams", Usage: "shingle by `N` characters instead of words", Category: "Detection"},
 		&cli.IntFlag{Name: "perms", Value: d.Perms, Usage: "hashes per document signature", Category: "Detection"},
 		&cli.StringFlag{Name: "hasher", Value: d.Hasher, Usage: "signature core: oph (fast) or minwise (go-minhash reference)", Category: "Detection"},
@@ -161,11 +175,11 @@ func detectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "stock-min-docs", Value: d.StockMinDocs, Usage: "least documents from which a shingle is a stock phrase", Category: "Passages"},
 		&cli.IntFlag{Name: "stock-max-docs", Value: d.StockMaxDocs, Usage: "documents from which a shingle is a stock phrase whatever the corpus size", Category: "Passages"},
 		&cli.BoolFlag{Name: "exhaustive", Usage: "verify every pair instead of LSH candidates (small corpora)", Category: "Detection"},
-		&cli.IntFlag{Name: "workers", Usage: "goroutines (default: one per CPU)", Category: "Detection"},
+		&cli.IntFlag{Name: "workers", DefaultText: "one per CPU", Usage: "goroutines", Category: "Detection"},
 		&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSON field of a document's id", Category: "Input"},
 		&cli.StringFlag{Name: "text-field", Value: "text", Usage: "JSON field of a document's text", Category: "Input"},
-		&cli.Int64Flag{Name: "max-bytes", Value: corpus.DefaultMaxBytes, Usage: "largest document read (a text or HTML file, a JSON Lines line, a JSON array element), in bytes", Category: "Input"},
-		&cli.Int64Flag{Name: "max-file-bytes", Value: corpus.DefaultMaxFileBytes, Usage: "largest file read, in bytes, after decompression", Category: "Input"},
+		&cli.StringFlag{Name: "max-bytes", Value: "64MiB", Usage: "largest `SIZE` of a document (a text or HTML file, a JSON Lines line, a JSON array element): bytes, or with kB, MB, GB, KiB, MiB, GiB", Category: "Input"},
+		&cli.StringFlag{Name: "max-file-bytes", Value: "4GiB", Usage: "largest `SIZE` of a file, after decompression", Category: "Input"},
 		&cli.StringFlag{Name: "input-format", Usage: "format of the files named on the command line and of standard input (-): txt, md, html, json or jsonl (default: by name, sniffed for - and unknown names)", Category: "Input"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print warnings and progress on stderr", Category: "Output"},
 		&cli.BoolFlag{Name: "explain", Usage: "print the derived parameters (banding, probabilities) on stderr", Category: "Output"},
@@ -190,6 +204,9 @@ func options(c *cli.Context) (detect.Options, error) {
 	o.Threshold = c.Float64("threshold")
 	o.ReuseScore = c.Float64("reuse-score")
 	o.MinScore = c.Float64("min-score")
+	if c.IsSet("k") && c.IsSet("char-ngrams") {
+		return o, usagef("-k (words per shingle) and --char-ngrams (characters per shingle) exclude each other: give one")
+	}
 	o.Shingle.K = c.Int("k")
 	if n := c.Int("char-ngrams"); n != 0 {
 		o.Shingle = shingle.Config{Unit: shingle.CharUnit, K: n}
@@ -277,8 +294,32 @@ func (con *console) clear() {
 }
 
 func (con *console) reader(c *cli.Context) *corpus.Reader {
-	return &corpus.Reader{IDField: c.String("id-field"), TextField: c.String("text-field"), MaxBytes: c.Int64("max-bytes"),
-		MaxFileBytes: c.Int64("max-file-bytes"), Format: c.String("input-format"), Warn: con.warn}
+	r := &corpus.Reader{IDField: c.String("id-field"), TextField: c.String("text-field"), Format: c.String("input-format"), Warn: con.warn}
+	r.MaxBytes, _ = parseSize(c.String("max-bytes"))
+	r.MaxFileBytes, _ = parseSize(c.String("max-file-bytes"))
+	return r
+}
+
+// parseSize reads a size in bytes, with an optional unit: kB, MB, GB
+// (powers of 1000) or KiB, MiB, GiB (powers of 1024).
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		n      int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(num), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a size (say 64MiB, 500kB or 1000000)", s)
+	}
+	return n * mult, nil
 }
 
 // inputs checks the input flags and spools the sources that cannot be
@@ -287,6 +328,11 @@ func (con *console) reader(c *cli.Context) *corpus.Reader {
 func inputs(c *cli.Context, r *corpus.Reader) (func(), error) {
 	if f := c.String("input-format"); f != "" && !slices.Contains(corpus.Formats, f) {
 		return nil, usagef("--input-format %q: choose one of %s", f, strings.Join(corpus.Formats, ", "))
+	}
+	for _, flag := range []string{"max-bytes", "max-file-bytes"} {
+		if _, err := parseSize(c.String(flag)); err != nil {
+			return nil, usagef("--%s: %w", flag, err)
+		}
 	}
 	spooled, cleanup, err := spool(c.Context, c.Args().Slice())
 	if err != nil {

@@ -52,6 +52,22 @@ Examples:
    neardup index verify --db news.idx`,
 		Subcommands: []*cli.Command{indexAddCommand(), indexRemoveCommand(), indexStatsCommand(), indexPairsCommand(),
 			indexReportCommand(), indexVerifyCommand(), indexCompactCommand()},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowSubcommandHelp(c)
+			}
+			var names []string
+			for _, sub := range c.Command.Subcommands {
+				if sub.Name != "help" {
+					names = append(names, sub.Name)
+				}
+			}
+			hint := ""
+			if c.Args().First() == "check" {
+				hint = "; check is a command of its own: neardup check --db IDX SOURCE..."
+			}
+			return usagef("no command %q under index: its commands are %s%s", c.Args().First(), strings.Join(names, ", "), hint)
+		},
 	}
 }
 
