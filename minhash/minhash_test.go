@@ -250,6 +250,24 @@ func TestWinnow(t *testing.T) {
 			}
 		}
 	}
+	// Long sequences are winnowed in pieces: around the pieces' edges.
+	for _, w := range []int{1, 2, 6, 16} {
+		piece := w * winnowBlocks
+		for _, n := range []int{piece - 1, piece, piece + 1, piece + w - 1, piece + w, piece + w + 1, 3*piece + 5} {
+			for _, spread := range []uint64{3, 50, 0} {
+				h := make([]uint64, n)
+				for i := range h {
+					h[i] = rng.Uint64()
+					if spread > 0 {
+						h[i] %= spread
+					}
+				}
+				if got, want := wn.Winnow(nil, h, w, 9), winnowNaive(h, w, 9); !slices.Equal(got, want) {
+					t.Fatalf("n=%d w=%d values below %d: Winnow gives %d fingerprints, brute force %d", n, w, spread, len(got), len(want))
+				}
+			}
+		}
+	}
 }
 
 // TestWinnowGuarantee: sequences sharing a run of w values share a

@@ -45,13 +45,33 @@ func (wn *Winnower) Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 	if n == 0 {
 		return dst
 	}
+	if n < w { // one window
+		w = n
+	}
+	// A long sequence is winnowed in pieces of whole blocks, each with
+	// the block after it, so that the scratch stays small: a window's
+	// minimum depends only on its two blocks.
+	piece := w * winnowBlocks
+	last := -1
+	for start := 0; start+w <= n; start += piece {
+		dst, last = wn.winnow(dst, hashes[start:min(start+piece+w, n)], start, w, seed, last)
+	}
+	return dst
+}
+
+// winnowBlocks is the number of blocks of w values Winnow handles at once.
+const winnowBlocks = 4096
+
+// winnow appends the fingerprints of the windows that start in the first
+// len(hashes)-w+1 values of hashes, at most winnowBlocks·w of them, which
+// start at off in the whole sequence; last is the position last selected,
+// and the position selected last is returned.
+func (wn *Winnower) winnow(dst, hashes []uint64, off, w int, seed uint64, last int) ([]uint64, int) {
+	n := len(hashes)
 	v := slices.Grow(wn.v[:0], n)[:n]
 	pm := slices.Grow(wn.pm[:0], n)[:n]
 	sm := slices.Grow(wn.sm[:0], n)[:n]
 	wn.v, wn.pm, wn.sm = v, pm, sm
-	if n < w { // one window
-		w = n
-	}
 	for start := 0; start < n; start += w {
 		end := min(start+w, n)
 		// Ties go to the rightmost value, from either direction.
@@ -73,20 +93,21 @@ func (wn *Winnower) Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 		}
 	}
 	// Each window's minimum is written, and kept when it is new.
+	windows := min(n-w+1, winnowBlocks*w)
 	m := len(dst)
-	dst = slices.Grow(dst, n-w+1)[:m+n-w+1]
-	last := int32(-1)
-	for s := 0; s+w <= n; s++ {
+	dst = slices.Grow(dst, windows)[:m+windows]
+	prev := int32(last - off) // negative when selected in an earlier piece
+	for s := 0; s < windows; s++ {
 		// A window that is a whole block has its minimum on both sides.
 		at := pm[s+w-1]
 		if a := sm[s]; v[a] < v[at] {
 			at = a
 		}
 		dst[m] = hashes[at]
-		if at != last {
+		if at != prev {
 			m++
 		}
-		last = at
+		prev = at
 	}
-	return dst[:m]
+	return dst[:m], int(prev) + off
 }
