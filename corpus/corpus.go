@@ -36,6 +36,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Doc is one article.
@@ -397,7 +398,9 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
 	var in io.Reader = br
+	plain := true
 	if head, _ := br.Peek(2); strings.HasSuffix(strings.ToLower(name), ".gz") || kind == "" && string(head) == "\x1f\x8b" {
+		plain = false
 		zr, err := gzip.NewReader(in)
 		if err != nil {
 			r.warn(&Error{Path: name, Err: fmt.Errorf("gzip: %w", err)})
@@ -417,7 +420,15 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 	if kind == "json" {
 		limit = r.maxFileBytes() // each element is held to maxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(in, limit+1))
+	// A plain file's size is known: read into a buffer of that size, not
+	// one that grows by copies to twice a large document.
+	size := int64(512)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && plain {
+		size = min(fi.Size(), limit) + bytes.MinRead + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err = buf.ReadFrom(io.LimitReader(in, limit+1))
+	data := buf.Bytes()
 	if err != nil {
 		r.warn(&Error{Path: name, Err: err})
 		return nil
@@ -434,7 +445,7 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 			r.warn(&Error{Path: name, Err: ErrBinary})
 			return nil
 		}
-		doc := parseHTML(r.clean(name, 0, data))
+		doc := parseHTML(r.cleanOwned(name, data))
 		doc.ID, doc.Path = id, name
 		return r.emit(doc, fn)
 	default:
@@ -442,7 +453,7 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 			r.warn(&Error{Path: name, Err: ErrBinary})
 			return nil
 		}
-		doc := parseText(r.clean(name, 0, data))
+		doc := parseText(r.cleanOwned(name, data))
 		doc.ID, doc.Path = id, name
 		return r.emit(doc, fn)
 	}
@@ -503,6 +514,16 @@ func (r *Reader) emit(doc Doc, fn func(Doc) error) error {
 		return nil
 	}
 	return fn(doc)
+}
+
+// cleanOwned is clean for data that nothing else holds or changes: valid
+// UTF-8 becomes the string without a copy, which for a large document
+// is as large as the document.
+func (r *Reader) cleanOwned(name string, data []byte) string {
+	if len(data) > 0 && utf8.Valid(data) {
+		return unsafe.String(unsafe.SliceData(data), len(data))
+	}
+	return r.clean(name, 0, data)
 }
 
 // clean returns data as a valid UTF-8 string, reporting a repair.

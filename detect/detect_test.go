@@ -504,6 +504,16 @@ func TestDistinctKeys(t *testing.T) {
 		if n != wantN {
 			t.Fatalf("trial %d: %d distinct hashes, want %d", trial, n, wantN)
 		}
+		// Large documents' keys are found by sorting: the same, in order.
+		sorted, sn := distinctSorted([]uint64{7}, hs)
+		w := slices.Clone(want)
+		slices.Sort(w)
+		if sorted[0] != 7 || !slices.Equal(sorted[1:], w) || sn != wantN {
+			t.Fatalf("trial %d, by sorting: %d keys (want %d), %d distinct hashes (want %d)", trial, len(sorted)-1, len(w), sn, wantN)
+		}
+		if empty, _ := distinctSorted(nil, hs); !slices.Equal(empty, w) {
+			t.Fatalf("trial %d, by sorting into nothing: %d keys, want %d", trial, len(empty), len(w))
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/minhash"
@@ -99,6 +100,10 @@ func (e *Extractor) features(text string) Features {
 // repeats when its shingle does, or when two of PassageHashes' passes
 // select it.
 func (e *Extractor) distinct(prints []uint64) []uint64 {
+	if len(prints) > sortDistinct { // a large document's: no set four times their size
+		slices.Sort(prints)
+		return slices.Compact(prints)
+	}
 	e.seen.reset(len(prints))
 	d := prints[:0]
 	for _, h := range prints {
@@ -112,10 +117,72 @@ func (e *Extractor) distinct(prints []uint64) []uint64 {
 // Shingles returns the features of text that exact verification needs:
 // Tokens, Hashes and Norm, without the keys.
 func (e *Extractor) Shingles(text string) Features {
+	if len(text) > 2*chunkBytes && e.o.Shingle.Unit == shingle.WordUnit {
+		return e.chunkedShingles(text)
+	}
 	e.text.Tokenize(text)
 	f := Features{Tokens: e.text.Len()}
 	f.Hashes = e.o.Shingle.Shingles(nil, &e.text)
-	f.Norm[0], f.Norm[1] = murmur3.Sum128WithSeed(e.text.Norm, 0x64757073) // "dups"
+	f.Norm[0], f.Norm[1] = murmurNorm(e.text.Norm)
+	return f
+}
+
+// murmurNorm is the hash of a normalised text that tells duplicates.
+func murmurNorm(norm []byte) (uint64, uint64) {
+	return murmur3.Sum128WithSeed(norm, 0x64757073) // "dups"
+}
+
+// chunkBytes is the size of the pieces a large document is tokenized in.
+const chunkBytes = 1 << 20
+
+// chunkedShingles is Shingles for a large text, tokenized a piece at a
+// time so that its tokens (16 bytes each, a few times the text) are never
+// all held at once. Each piece ends at white space, a token boundary, and
+// the next one starts again at the last k-1 tokens, so that the shingles
+// across the cut are made; the hashes and the normalised text's hash are
+// those of Shingles (TestChunkedShingles).
+func (e *Extractor) chunkedShingles(text string) Features {
+	k := e.o.Shingle.K
+	norm := murmur3.New128WithSeed(0x64757073)
+	var hashes []uint64
+	f := Features{}
+	from, carry := 0, 0 // where the piece starts; tokens at its start already counted
+	for from < len(text) {
+		end := min(from+chunkBytes, len(text))
+		if end < len(text) {
+			cut := strings.IndexAny(text[end:], " \t\n\r")
+			if cut < 0 || cut > chunkBytes {
+				end = len(text) // no white space near: the rest at once
+			} else {
+				end += cut
+			}
+		}
+		e.text.Tokenize(text[from:end])
+		toks := e.text.Tokens
+		if len(toks) > carry {
+			if f.Tokens > 0 {
+				norm.Write([]byte{' '})
+			}
+			norm.Write(e.text.Norm[toks[carry].NormStart:])
+			f.Tokens += len(toks) - carry
+		}
+		if hashes == nil { // sized for the whole text at the first piece's rate
+			hashes = make([]uint64, 0, int(float64(len(e.text.Tokens))/float64(end-from)*float64(len(text))*1.02)+k)
+		}
+		hashes = shingle.Words(hashes, &e.text, k)
+		if end == len(text) {
+			break
+		}
+		// The last k-1 tokens start the next piece.
+		carry = min(k-1, len(toks))
+		if carry > 0 {
+			from += int(toks[len(toks)-carry].Start)
+		} else {
+			from = end
+		}
+	}
+	f.Hashes = hashes
+	f.Norm[0], f.Norm[1] = norm.Sum128()
 	return f
 }
 

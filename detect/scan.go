@@ -445,6 +445,25 @@ func (s *scan) first(ctx context.Context, src Source) error {
 	if keepLimit == 0 {
 		keepLimit = DefaultKeepHashes
 	}
+	// Large documents are let into extraction within a budget of MiB
+	// units, not as many as there are workers: each takes several times
+	// its size while its features are found.
+	budget := make(chan struct{}, inFlightMiB)
+	acquire := func(n int) error {
+		for range n {
+			select {
+			case budget <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	}
+	release := func(n int) {
+		for range n {
+			<-budget
+		}
+	}
 	s.ws = make([]*worker, s.workers)
 	s.ex = make([]*Extractor, s.workers)
 	signer := s.o.signer(s.o.Perms) // safe for concurrent use
@@ -457,6 +476,7 @@ func (s *scan) first(ctx context.Context, src Source) error {
 			for batch := range jobs {
 				for _, j := range batch {
 					wk.extract(s, j.i, j.d.Text, j.l, keepLimit)
+					release(largeUnits(j.d.Text))
 				}
 			}
 			wk.scratch = s.df.add(wk.df, wk.scratch)
@@ -499,6 +519,9 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		if s.o.Progress != nil && i%1000 == 0 {
 			s.o.Progress("reading", i, 0)
 		}
+		if err := acquire(largeUnits(d.Text)); err != nil {
+			return err
+		}
 		batch = append(batch, job{i, d, &(*c)[len(*c)-1]})
 		if bytes += len(d.Text); len(batch) < batchDocs && bytes < batchBytes {
 			return nil
@@ -515,6 +538,19 @@ func (s *scan) first(ctx context.Context, src Source) error {
 		return err
 	}
 	return ctx.Err()
+}
+
+// inFlightMiB is the budget, in MiB of text, of the large documents whose
+// features are being found at once.
+const inFlightMiB = 96
+
+// largeUnits is the share of the budget a document takes: none below
+// 1 MiB, the whole budget at most.
+func largeUnits(text string) int {
+	if len(text) < 1<<20 {
+		return 0
+	}
+	return min(len(text)>>20+1, inFlightMiB)
 }
 
 // batchDocs and batchBytes bound a batch of the first reading: as many
@@ -570,8 +606,46 @@ func (wk *worker) file(i int, f *Features) int {
 // or -1 when two different hashes share a key, which a set of keys cannot
 // tell apart (rare, in 36 bits): then they are counted later.
 func (wk *worker) distinctKeys(dst, hashes []uint64) ([]uint64, int) {
+	if len(hashes) > sortDistinct {
+		return distinctSorted(dst, hashes)
+	}
 	wk.set.reset(len(hashes))
 	dst, n, exact := wk.set.addAllKeyed(dst, hashes)
+	if !exact {
+		return dst, -1
+	}
+	return dst, n
+}
+
+// sortDistinct is the number of hashes above which distinctKeys sorts a
+// copy of them instead of filling a set: a set of a large document's
+// shingles takes four times their size.
+const sortDistinct = 1 << 20
+
+// distinctSorted is distinctKeys by sorting, with the keys in order.
+func distinctSorted(dst, hashes []uint64) ([]uint64, int) {
+	sorted := slices.Clone(hashes)
+	slices.Sort(sorted)
+	n, exact := 0, true
+	keys := sorted[:0] // written behind the reading
+	var prev uint64
+	for i, h := range sorted {
+		if i > 0 && h == prev {
+			continue
+		}
+		prev = h
+		n++
+		if k := keyOf(h); len(keys) > 0 && keys[len(keys)-1] == k {
+			exact = false
+		} else {
+			keys = append(keys, k)
+		}
+	}
+	if len(dst) == 0 {
+		dst = keys
+	} else {
+		dst = append(dst, keys...)
+	}
 	if !exact {
 		return dst, -1
 	}
