@@ -482,3 +482,52 @@ func TestLockedIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestCompact updates every document of an index, so that copy-on-write
+// leaves freed pages, and compacts it: smaller, sound, the same pairs.
+func TestCompact(t *testing.T) {
+	corpusPath, _ := writeCorpus(t, 600)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.idx")
+	if code, _, errs := neardup(t, "index", "add", "-q", "--batch", "20", "--db", db, "-o", os.DevNull, corpusPath); code != 0 {
+		t.Fatal(errs)
+	}
+	// The same articles with other metadata: every one is replaced.
+	data, _ := os.ReadFile(corpusPath)
+	changed := filepath.Join(dir, "changed.jsonl")
+	os.WriteFile(changed, []byte(strings.ReplaceAll(string(data), `"id":`, `"source":"wire","id":`)), 0o644)
+	if code, _, errs := neardup(t, "index", "add", "-q", "--batch", "20", "--db", db, "-o", os.DevNull, changed); code != 0 {
+		t.Fatal(errs)
+	}
+	_, before, _ := neardup(t, "index", "pairs", "--db", db, "--format", "csv")
+	fi, _ := os.Stat(db)
+	code, out, errs := neardup(t, "index", "compact", "--db", db)
+	fj, _ := os.Stat(db)
+	if code != 0 || fj.Size() >= fi.Size() {
+		t.Fatalf("compact: exit %d, %d → %d bytes: %s%s", code, fi.Size(), fj.Size(), out, errs)
+	}
+	if code, out, _ := neardup(t, "index", "verify", "--db", db); code != 0 {
+		t.Errorf("verify after compact: exit %d: %s", code, out)
+	}
+	if _, after, _ := neardup(t, "index", "pairs", "--db", db, "--format", "csv"); after != before || len(before) < 100 {
+		t.Errorf("pairs changed by compact:\n%.300s\n%.300s", before, after)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("compact left files behind: %v", entries)
+	}
+}
+
+// TestRedisUnixSocket reaches Redis through a unix:// URL.
+func TestRedisUnixSocket(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "redis.sock")
+	if url := redistest.Start(t, "--unixsocket", sock, "--unixsocketperm", "700"); url == "" {
+		t.Skip("no redis-server")
+	}
+	db := "unix://" + sock + "?db=2"
+	if code, _, errs := neardup(t, "index", "add", "-q", "--db", db, "-o", os.DevNull, seeds); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, out, errs := neardup(t, "index", "stats", "--db", db); code != 0 || !strings.Contains(out, "documents: 5") {
+		t.Errorf("stats over a unix socket: exit %d\n%s%s", code, out, errs)
+	}
+}
