@@ -206,10 +206,17 @@ func (c *counter) add(keys, scratch []uint64) []uint64 {
 		}
 		return scratch
 	}
-	// The sketch has locks of its own: workers add to it at once.
+	// The sketch has locks of its own: workers add to it at once. A
+	// large document's keys go in pieces, so that the scratch (twice the
+	// keys) stays small.
 	sk := c.sketch
 	c.mu.Unlock()
-	return sk.addAll(keys, scratch)
+	for len(keys) > 0 {
+		n := min(len(keys), 1<<20)
+		scratch = sk.addAll(keys[:n], scratch)
+		keys = keys[n:]
+	}
+	return scratch
 }
 
 // batch returns the number of distinct keys each of workers gathers

@@ -85,6 +85,11 @@ func countDistinct(hs []uint64) int {
 	if len(hs) < 2 {
 		return len(hs)
 	}
+	if len(hs) > largeSeq { // a set would take four times their size
+		sorted := slices.Clone(hs)
+		slices.Sort(sorted)
+		return len(slices.Compact(sorted))
+	}
 	var small [1024]uint64 // on the stack: most texts need no allocation
 	size := 1 << bits.Len(uint(2*len(hs)))
 	set := small[:]
@@ -115,6 +120,24 @@ func countDistinct(hs []uint64) int {
 		}
 	}
 	return n
+}
+
+// largeSeq is the number of hashes from which a sequence is handled by
+// sorting rather than in a hash table, to bound the memory of a large
+// text.
+const largeSeq = 1 << 20
+
+// shareAny reports whether a and b have a hash in common, by sorting a
+// copy of a and seeking b's hashes in it.
+func shareAny(a, b []uint64) bool {
+	x := slices.Clone(a)
+	slices.Sort(x)
+	for _, h := range b {
+		if _, ok := slices.BinarySearch(x, h); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // slotOf is the first slot of h in a table of 2^(64-shift) slots: the
@@ -283,6 +306,12 @@ func (m *Matcher) Compare(a, b *Seq, o Options) Result {
 	maxRep := o.MaxRepeat
 	if maxRep <= 0 {
 		maxRep = 64
+	}
+	if m.base != a && len(a.hs) > largeSeq && !shareAny(a.hs, b.hs) {
+		// Two large texts paired by chance (their fingerprints' keys can
+		// collide) share nothing: found without a table of a's hashes,
+		// which would take several times their size.
+		return Result{}
 	}
 	if m.base != a {
 		m.index(a)
