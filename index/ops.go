@@ -457,6 +457,10 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	return out, nil
 }
 
+// maxCached is the most indexed documents a batch keeps loaded, with
+// their texts and hashes, to verify against.
+const maxCached = 8192
+
 // deliverChunk is the number of pairs delivery verifies at a time.
 const deliverChunk = 1000
 
@@ -788,6 +792,18 @@ func (c *collector) load(ids []string) error {
 	}
 	if len(need) == 0 {
 		return nil
+	}
+	if len(c.cache)+len(need) > maxCached {
+		// A batch of a large index can propose more documents than fit
+		// in memory at once: let the earlier ones go, to be read again
+		// if asked for.
+		clear(c.cache)
+		need = need[:0]
+		for _, id := range ids {
+			if _, ok := c.checked[id]; !ok {
+				need = append(need, id)
+			}
+		}
 	}
 	recs, err := c.x.store.Records(need)
 	if err != nil {
