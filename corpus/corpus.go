@@ -63,6 +63,13 @@ type Doc struct {
 // and text, in every format.
 var metaKeys = []string{"title", "date", "source", "url"}
 
+// metaFields are the names of the JSON members that hold a document's
+// title, date, source and url, in that order.
+type metaFields [4]string
+
+// defaultMeta are metaFields' defaults: the metadata's own names.
+var defaultMeta = metaFields{"title", "date", "source", "url"}
+
 // setMeta sets the metadata field named key, one of metaKeys; other keys
 // are ignored.
 func (d *Doc) setMeta(key, value string) {
@@ -130,6 +137,9 @@ var Formats = []string{"txt", "md", "html", "json", "jsonl"}
 type Reader struct {
 	// IDField and TextField name the JSON fields of the id and the text.
 	IDField, TextField string
+	// TitleField, DateField, SourceField and URLField name the JSON
+	// fields of the metadata; empty: title, date, source, url.
+	TitleField, DateField, SourceField, URLField string
 	// MaxBytes limits the size of one document (a text or HTML file, one
 	// JSON Lines line, one element of a JSON array), after
 	// decompression. Zero means DefaultMaxBytes.
@@ -150,6 +160,8 @@ type Reader struct {
 
 	// roots are the names Walk was given, whose format Format sets.
 	roots map[string]bool
+	// badDates marks the files whose unreadable dates were warned of.
+	badDates map[string]int
 	// want, when set, says which documents of a file to decode, by line
 	// (JSON Lines) or array element (JSON): Reload uses it.
 	want func(line, elem int) bool
@@ -507,11 +519,21 @@ func sniff(br *bufio.Reader) string {
 	return "text"
 }
 
-// emit passes doc to fn unless it has no text.
+// emit passes doc to fn unless it has no text. A date that cannot be
+// read is warned of once a file.
 func (r *Reader) emit(doc Doc, fn func(Doc) error) error {
 	if strings.TrimSpace(doc.Text) == "" {
 		r.warn(&Error{Path: doc.Path, Line: doc.Line, Err: ErrEmpty})
 		return nil
+	}
+	if doc.Date != "" && r.badDates[doc.Path] == 0 {
+		if _, ok := ParseDate(doc.Date); !ok {
+			if r.badDates == nil {
+				r.badDates = map[string]int{}
+			}
+			r.badDates[doc.Path]++
+			r.warn(&Error{Path: doc.Path, Line: doc.Line, Err: fmt.Errorf("date %q is in no form neardup reads (2006-01-02, RFC 3339, RFC 1123, \"January 2, 2006\"): the dates of this file do not order its articles", doc.Date)})
+		}
 	}
 	return fn(doc)
 }
@@ -667,17 +689,23 @@ func (r *Reader) decode(name string, line int, data []byte) (Doc, error) {
 	if textField == "" {
 		textField = "text"
 	}
-	f, scratch, ok := scanFlat(data, idField, textField, r.scratch)
+	meta := defaultMeta
+	for i, f := range []string{r.TitleField, r.DateField, r.SourceField, r.URLField} {
+		if f != "" {
+			meta[i] = f
+		}
+	}
+	f, scratch, ok := scanFlat(data, idField, textField, meta, r.scratch)
 	r.scratch = scratch
 	if ok {
 		return decodeFlat(name, line, &f, idField, textField)
 	}
-	return r.decodeGeneral(name, line, data, idField, textField)
+	return r.decodeGeneral(name, line, data, idField, textField, meta)
 }
 
 // decodeGeneral reads one article object with encoding/json, for the
 // objects scanFlat leaves.
-func (r *Reader) decodeGeneral(name string, line int, data []byte, idField, textField string) (Doc, error) {
+func (r *Reader) decodeGeneral(name string, line int, data []byte, idField, textField string, meta metaFields) (Doc, error) {
 	if !utf8.Valid(data) {
 		// encoding/json would repair it silently; say so.
 		r.warn(&Error{Path: name, Line: line, Err: ErrBadUTF8})
@@ -703,8 +731,8 @@ func (r *Reader) decodeGeneral(name string, line int, data []byte, idField, text
 			return Doc{}, &Error{Path: name, Line: line, Err: fmt.Errorf("field %q: %w", idField, err)}
 		}
 	}
-	for _, key := range metaKeys {
-		if raw, ok := obj[key]; ok {
+	for i, key := range metaKeys {
+		if raw, ok := obj[meta[i]]; ok {
 			v, _ := stringField(raw)
 			doc.setMeta(key, v)
 		}

@@ -389,12 +389,12 @@ func FuzzFastDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := &Reader{}
-		fast, _, fok := scanFlat(data, "id", "text", nil)
+		fast, _, fok := scanFlat(data, "id", "text", defaultMeta, nil)
 		if !fok {
 			return
 		}
 		got, gerr := decodeFlat("f", 1, &fast, "id", "text")
-		want, werr := r.decodeGeneral("f", 1, data, "id", "text")
+		want, werr := r.decodeGeneral("f", 1, data, "id", "text", defaultMeta)
 		if (gerr == nil) != (werr == nil) {
 			t.Fatalf("%q: fast error %v, general error %v", data, gerr, werr)
 		}
@@ -413,12 +413,12 @@ func TestFastDecodeMatchesGeneral(t *testing.T) {
 		`{"text": "dup", "text": "last wins"}`,
 		` { "text" : "spaces" , "id" : "s" } `,
 	} {
-		f, _, ok := scanFlat([]byte(in), "id", "text", nil)
+		f, _, ok := scanFlat([]byte(in), "id", "text", defaultMeta, nil)
 		if !ok {
 			t.Fatalf("%s: fast path not taken", in)
 		}
 		got, gerr := decodeFlat("f", 1, &f, "id", "text")
-		want, werr := r.decodeGeneral("f", 1, []byte(in), "id", "text")
+		want, werr := r.decodeGeneral("f", 1, []byte(in), "id", "text", defaultMeta)
 		if gerr != nil || werr != nil || got != want {
 			t.Errorf("%s:\nfast    %+v %v\ngeneral %+v %v", in, got, gerr, want, werr)
 		}

@@ -28,7 +28,7 @@ type fields struct {
 // decides and words any error. Where scanFlat succeeds, the result is the
 // same as encoding/json's. A string text is decoded while it is scanned,
 // in scratch, which is returned grown for the next call.
-func scanFlat(data []byte, idField, textField string, scratch []byte) (f fields, _ []byte, ok bool) {
+func scanFlat(data []byte, idField, textField string, meta metaFields, scratch []byte) (f fields, _ []byte, ok bool) {
 	if !utf8.Valid(data) {
 		return f, scratch, false
 	}
@@ -84,13 +84,13 @@ func scanFlat(data []byte, idField, textField string, scratch []byte) (f fields,
 			if decoded {
 				f.textValue = string(scratch)
 			}
-		case "title":
+		case meta[0]:
 			f.title = v
-		case "date":
+		case meta[1]:
 			f.date = v
-		case "source":
+		case meta[2]:
 			f.source = v
-		case "url":
+		case meta[3]:
 			f.url = v
 		}
 		i = skipSpace(data, ve)

@@ -1,17 +1,11 @@
 package detect
 
-import (
-	"cmp"
-)
-
 // Clusters returns the connected components of pairs, Candidate pairs
 // aside, over docs (the pairs' I and J index docs). Members are in
 // document order; clusters are numbered from 1 in order of their first
-// member. Each cluster's Source is the member most contained in the
-// others: the highest sum, over its pairs in the cluster, of the share of
-// its shingles found in the other document. Ties (within 1e-9) go to the
-// earliest Date, dates being compared as text (ISO 8601 sorts right), a
-// known date before an unknown one, and then to document order.
+// member. A cluster's Source is the member from which a pair runs to
+// every other member (the pairs' directions, as SetDirections finds
+// them; pairs is not changed), if there is one.
 func Clusters(docs []Document, pairs []Pair) []Cluster {
 	parent := make([]int, len(docs))
 	for i := range parent {
@@ -25,15 +19,20 @@ func Clusters(docs []Document, pairs []Pair) []Cluster {
 		return x
 	}
 	linked := make([]bool, len(docs))
-	contained := make([]float64, len(docs))
+	out := make([]int32, len(docs)) // pairs that run from each document
+	date := dateCache(docs)
 	for k := range pairs {
 		p := &pairs[k]
 		if p.Kind == Candidate {
 			continue
 		}
 		linked[p.I], linked[p.J] = true, true
-		contained[p.I] += p.ContainmentA
-		contained[p.J] += p.ContainmentB
+		switch dir, _ := direction(p, date); dir {
+		case AToB:
+			out[p.I]++
+		case BToA:
+			out[p.J]++
+		}
 		a, b := find(p.I), find(p.J)
 		if a != b {
 			parent[max(a, b)] = min(a, b)
@@ -72,35 +71,18 @@ func Clusters(docs []Document, pairs []Pair) []Cluster {
 	for n, r := range roots {
 		ms := all[start : start+int(size[r])]
 		start += len(ms)
-		src := ms[0]
-		for _, m := range ms[1:] {
-			if better(m, src, docs, contained) {
-				src = m
+		c := Cluster{ID: n + 1, Members: make([]string, len(ms))}
+		for _, m := range ms {
+			// Pairs join two documents once: a member with a pair running
+			// from it to each other member is their source.
+			if int(out[m]) == len(ms)-1 {
+				c.Source = docs[m].ID
 			}
 		}
-		c := Cluster{ID: n + 1, Source: docs[src].ID, Members: make([]string, len(ms))}
 		for k, m := range ms {
 			c.Members[k] = docs[m].ID
 		}
 		clusters = append(clusters, c)
 	}
 	return clusters
-}
-
-// better reports whether document m is a more probable source than src.
-func better(m, src int, docs []Document, contained []float64) bool {
-	const eps = 1e-9
-	if d := contained[m] - contained[src]; d > eps {
-		return true
-	} else if d < -eps {
-		return false
-	}
-	dm, ds := docs[m].Date, docs[src].Date
-	switch {
-	case dm != "" && ds == "":
-		return true
-	case dm == "" || ds == "":
-		return false
-	}
-	return cmp.Less(dm, ds)
 }

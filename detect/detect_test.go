@@ -381,6 +381,41 @@ func TestClusterSource(t *testing.T) {
 	if c.Source != "wire" || fmt.Sprint(c.Members) != "[outlet1 outlet2 wire]" {
 		t.Errorf("cluster %+v", c)
 	}
+	// Outlets that each add to a story the other also carries, neither
+	// taking the other whole: no source among them.
+	res = mustRun(t, append(slices.Clone(docs[:1]), docs[2]), Defaults())
+	if len(res.Pairs) != 1 || res.Pairs[0].Direction != Common || len(res.Clusters) != 1 || res.Clusters[0].Source != "" {
+		t.Errorf("two outlets: pairs %s, clusters %+v", pairList(res), res.Clusters)
+	}
+}
+
+// TestDirection takes the rule's cases one by one.
+func TestDirection(t *testing.T) {
+	docs := []Document{{Doc: corpus.Doc{Date: "2024-12-26"}}, {Doc: corpus.Doc{Date: "2024-12-27"}}, {}, {Doc: corpus.Doc{Date: "26 December 2024"}}}
+	date := dateCache(docs)
+	for _, c := range []struct {
+		i, j   int
+		ca, cb float64
+		kind   string
+		want   string
+	}{
+		{0, 1, 0.95, 0.30, Reuse, AToB},              // a, dated first, is in b
+		{1, 0, 0.95, 0.30, Reuse, Common},            // a is in b but dated after it
+		{0, 1, 0.30, 0.95, Reuse, Common},            // b is in a but dated after it
+		{1, 0, 0.30, 0.95, Reuse, BToA},              // b, dated first, is in a
+		{0, 2, 0.95, 0.30, Reuse, AToB},              // no date to say otherwise
+		{0, 1, 0.09, 0.13, Reuse, Common},            // neither took the other whole
+		{0, 1, 1, 1, Duplicate, AToB},                // the same text, a dated first
+		{1, 0, 1, 1, Duplicate, BToA},                // the same text, b dated first
+		{0, 3, 1, 1, Duplicate, Common},              // dated alike (another form)
+		{0, 2, 1, 1, Duplicate, Common},              // no date for one
+		{0, 1, inShare, inShare - 0.01, Reuse, AToB}, // at the share
+	} {
+		p := Pair{I: c.i, J: c.j, ContainmentA: c.ca, ContainmentB: c.cb, Kind: c.kind}
+		if got, why := direction(&p, date); got != c.want || why == "" {
+			t.Errorf("%+v: %s (%s), want %s", c, got, why, c.want)
+		}
+	}
 }
 
 func TestDuplicateIDs(t *testing.T) {
@@ -584,7 +619,7 @@ func TestNoEvidence(t *testing.T) {
 // TestClustersAreComponents holds Clusters to the connected components of
 // random graphs found by search: members in document order, clusters in
 // order of their first member, candidates linking nothing, and the
-// source the member that better (the stated rule) prefers.
+// source the member from which a pair runs to every other member.
 func TestClustersAreComponents(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 16))
 	for trial := 0; trial < 500; trial++ {
@@ -598,19 +633,26 @@ func TestClustersAreComponents(t *testing.T) {
 		}
 		var pairs []Pair
 		adj := make([][]int, n)
-		contained := make([]float64, n)
+		from := map[[2]int]bool{} // a pair runs from [0] to [1]
+		used := map[[2]int]bool{}
+		date := dateCache(docs)
 		for range rng.IntN(2 * n) {
 			i, j := rng.IntN(n), rng.IntN(n)
-			if i == j {
+			if i == j || used[[2]int{min(i, j), max(i, j)}] {
 				continue
 			}
 			i, j = min(i, j), max(i, j)
-			p := Pair{I: i, J: j, Kind: []string{Reuse, NearDuplicate, Candidate}[rng.IntN(3)], ContainmentA: float64(rng.IntN(4)) / 4, ContainmentB: float64(rng.IntN(4)) / 4}
+			used[[2]int{i, j}] = true
+			p := Pair{I: i, J: j, Kind: []string{Reuse, NearDuplicate, Candidate}[rng.IntN(3)], ContainmentA: float64(rng.IntN(5)) / 4, ContainmentB: float64(rng.IntN(5)) / 4}
 			pairs = append(pairs, p)
 			if p.Kind != Candidate {
 				adj[i], adj[j] = append(adj[i], j), append(adj[j], i)
-				contained[i] += p.ContainmentA
-				contained[j] += p.ContainmentB
+				switch dir, _ := direction(&p, date); dir {
+				case AToB:
+					from[[2]int{i, j}] = true
+				case BToA:
+					from[[2]int{j, i}] = true
+				}
 			}
 		}
 		var want []Cluster
@@ -635,14 +677,16 @@ func TestClustersAreComponents(t *testing.T) {
 			}
 			slices.Sort(ms)
 			c := Cluster{ID: len(want) + 1}
-			src := ms[0]
 			for _, m := range ms {
 				c.Members = append(c.Members, docs[m].ID)
-				if better(m, src, docs, contained) {
-					src = m
+				all := true
+				for _, x := range ms {
+					all = all && (x == m || from[[2]int{m, x}])
+				}
+				if all && len(ms) > 1 {
+					c.Source = docs[m].ID
 				}
 			}
-			c.Source = docs[src].ID
 			want = append(want, c)
 		}
 		if got := Clusters(docs, pairs); !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {

@@ -409,6 +409,7 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	SetDirections(res.Documents, res.Pairs)
 	if s.texts != nil {
 		for p := range res.Documents {
 			res.Documents[p].Text = s.texts[p]

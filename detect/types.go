@@ -94,6 +94,11 @@ type Pair struct {
 	Shared int `json:"shared_shingles"`
 	// Passages are the shared passages in order of their place in A.
 	Passages []Passage `json:"passages"`
+	// Direction says which way the shared text went, where the pair
+	// shows it: AToB, BToA or Common (SetDirections); Why says on what
+	// grounds.
+	Direction string `json:"direction"`
+	Why       string `json:"direction_reason"`
 
 	// I and J are the indexes of A and B in Result.Documents.
 	I int `json:"-"`
@@ -105,9 +110,10 @@ type Pair struct {
 type Cluster struct {
 	ID      int      `json:"id"`
 	Members []string `json:"members"`
-	// Source is the probable origin: the member whose shingles are most
-	// contained in the others', ties going to the earliest date.
-	Source string `json:"source"`
+	// Source is the member that is the source of every other (a pair
+	// with each of them runs from it, see Pair.Direction), or empty: none
+	// is.
+	Source string `json:"source,omitempty"`
 }
 
 // Stats count the work of a run.

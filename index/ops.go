@@ -540,6 +540,7 @@ func assemble(docs []detect.Document, pairs []detect.Pair, p detect.Params) dete
 		pairs[i].I, pairs[i].J = where[pairs[i].I], where[pairs[i].J]
 	}
 	detect.SortPairs(pairs)
+	detect.SetDirections(sorted, pairs)
 	return detect.Result{Params: p, Documents: sorted, Pairs: pairs, Clusters: detect.Clusters(sorted, pairs)}
 }
 

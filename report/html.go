@@ -131,7 +131,10 @@ func HTML(w io.Writer, r Report, texts func(i int) string) error {
 	clusters := slices.Clone(r.Clusters)
 	slices.SortStableFunc(clusters, func(a, b detect.Cluster) int { return len(b.Members) - len(a.Members) })
 	for _, c := range r.Clusters {
-		hc := htmlCluster{ID: c.ID, Source: index[c.Source]}
+		hc := htmlCluster{ID: c.ID, Source: -1} // no member is the others' source
+		if c.Source != "" {
+			hc.Source = index[c.Source]
+		}
 		for _, m := range c.Members {
 			hc.Members = append(hc.Members, index[m])
 		}

@@ -62,6 +62,10 @@ func appendPair(b []byte, p *detect.Pair, prefix string) ([]byte, bool) {
 		}
 		b = append(append(append(b, '\n'), in...), ']')
 	}
+	b = appendKey(append(b, ','), in, "direction")
+	b = appendString(b, p.Direction)
+	b = appendKey(append(b, ','), in, "direction_reason")
+	b = appendString(b, p.Why)
 	return append(append(append(b, '\n'), prefix...), '}'), true
 }
 

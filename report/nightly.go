@@ -100,6 +100,9 @@ func nightlyText(w io.Writer, r Report) error {
 			}
 			tw.printf("    jaccard %.3f, containment %.3f / %.3f, coverage %.3f / %.3f, %s, %s\n",
 				pr.Jaccard, pr.ContainmentA, pr.ContainmentB, pr.CoverageA, pr.CoverageB, plural(len(pr.Passages), "passage"), plural(words, "word"))
+			if pr.Direction != "" {
+				tw.printf("    direction %s (a = %s): %s\n", pr.Direction, Clean(pr.A), pr.Why)
+			}
 			shown := longest(nil, pr.Passages, 3)
 			for _, i := range shown {
 				ps := &pr.Passages[i]

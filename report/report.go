@@ -398,11 +398,15 @@ func Text(w io.Writer, r Report) error {
 	if tw.err == nil {
 		tw.err = encodeEach(bw, len(r.Clusters), func(line []byte, from, to int) ([]byte, error) {
 			for _, c := range r.Clusters[from:to] {
-				// As fmt would write "\nCluster %d: %d documents, probable
-				// source %s\n".
+				// As fmt would write "\nCluster %d: %d documents, source
+				// %s\n", or say that no member is the others' source.
 				line = strconv.AppendInt(append(line, "\nCluster "...), int64(c.ID), 10)
 				line = appendPlural(append(line, ": "...), len(c.Members), "document")
-				line = append(append(append(line, ", probable source "...), Clean(c.Source)...), '\n')
+				if c.Source != "" {
+					line = append(append(append(line, ", source "...), Clean(c.Source)...), '\n')
+				} else {
+					line = append(line, ", none the source of the others (they share copy from elsewhere)\n"...)
+				}
 				for _, m := range c.Members {
 					d := doc(m)
 					// "  id  (date, source, title)\n", without what is empty.
@@ -456,15 +460,20 @@ func Text(w io.Writer, r Report) error {
 				line = appendFixed(line, pr.CoverageB, 3)
 				line = appendPlural(append(line, ", "...), len(pr.Passages), "passage")
 				line = appendPlural(append(line, ", "...), words, "word")
-				line = append(line, '\n')
+				line = append(append(append(append(append(line, "\n    direction "...), pr.Direction...), ": "...), pr.Why...), '\n')
 				var buf [8]int
-				for _, i := range longest(buf[:0], pr.Passages, 3) {
+				shown := longest(buf[:0], pr.Passages, 3)
+				for _, i := range shown {
 					ps := &pr.Passages[i]
 					line = append(line, "    \""...)
 					line = appendQuote(line, ps.Text, 160)
 					line = append(line, "\" ("...)
 					line = strconv.AppendInt(line, int64(ps.Words), 10)
 					line = append(line, " words)\n"...)
+				}
+				if more := len(pr.Passages) - len(shown); more > 0 {
+					line = appendPlural(append(line, "    and "...), more, "more passage")
+					line = append(line, " (--format json lists them all)\n"...)
 				}
 			}
 			return line, nil

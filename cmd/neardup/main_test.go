@@ -170,7 +170,7 @@ func TestJSONContract(t *testing.T) {
 		}
 	}
 	p := r["pairs"].([]any)[0].(map[string]any)
-	for _, k := range []string{"a", "b", "score", "jaccard", "containment_a", "containment_b", "kind", "passages"} {
+	for _, k := range []string{"a", "b", "score", "jaccard", "containment_a", "containment_b", "kind", "passages", "direction", "direction_reason"} {
 		if _, ok := p[k]; !ok {
 			t.Errorf("pair has no %q", k)
 		}
@@ -181,9 +181,11 @@ func TestJSONContract(t *testing.T) {
 			t.Errorf("passage has no %q", k)
 		}
 	}
+	// 000 and 003 both carry AFP copy, neither all of the other's: the
+	// pair's direction is common and the cluster names no source.
 	c := r["clusters"].([]any)[0].(map[string]any)
-	if _, ok := c["members"]; !ok || c["source"] == nil {
-		t.Errorf("cluster %v", c)
+	if _, ok := c["members"]; !ok || c["source"] != nil || p["direction"] != "common" {
+		t.Errorf("cluster %v, direction %v", c, p["direction"])
 	}
 	params := r["params"].(map[string]any)
 	for _, k := range []string{"banding", "candidate_probability_at_threshold", "window", "passage_hashes"} {
