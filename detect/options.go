@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"github.com/neardup/neardup/corpus"
 	"math"
 
 	"github.com/neardup/neardup/lsh"
@@ -79,6 +80,10 @@ type Options struct {
 	// Exhaustive verifies every pair of documents instead of the LSH
 	// candidates: exact, quadratic, for small corpora and for testing LSH.
 	Exhaustive bool
+	// CrossSource keeps only the pairs of documents of two different
+	// sources (outlets), both known: an outlet's reuse of its own
+	// background paragraphs is left out (passim's series).
+	CrossSource bool
 	// Workers is the number of goroutines that shingle, sign and verify;
 	// zero means one per CPU. Results do not depend on it.
 	Workers int
@@ -240,6 +245,13 @@ func (o *Options) params(n int, db lsh.Params) Params {
 		MinPassage: o.MinPassage, MinEvidence: o.MinEvidence, Gap: o.Gap,
 		StockMinDocs: o.stockMin(n), Exhaustive: o.Exhaustive,
 	}
+}
+
+// Keeps reports whether the pair of documents a and b may be reported:
+// always, but with CrossSource only when both have a source and the
+// sources differ.
+func (o *Options) Keeps(a, b *corpus.Doc) bool {
+	return !o.CrossSource || a.Source != "" && b.Source != "" && a.Source != b.Source
 }
 
 // banding is the document banding for the threshold.

@@ -385,6 +385,11 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.o.CrossSource {
+		pairs = slices.DeleteFunc(pairs, func(p Pair) bool {
+			return !s.o.Keeps(&s.docs.at(s.byPos[p.I]).doc, &s.docs.at(s.byPos[p.J]).doc)
+		})
+	}
 	res := &Result{Params: s.params, Pairs: pairs, Stats: Stats{Candidates: len(cands), StockShingles: max(0, nStock), StockSketched: nStock < 0}}
 	// The documents and their clusters need no evidence: they are made
 	// while it is found, on what its stages leave of the cores. (Clusters

@@ -757,3 +757,40 @@ func TestUndeliveredUntilDelivered(t *testing.T) {
 		x.Close()
 	}
 }
+
+// TestCrossSourceIndex adds articles of two outlets with CrossSource:
+// only the pairs across them are reported, as a scan reports them.
+func TestCrossSourceIndex(t *testing.T) {
+	docs := planted(40)
+	for i := range docs {
+		docs[i].Source = []string{"A", "B"}[i/20] // one planted pair spans them
+	}
+	o := detect.Defaults()
+	o.CrossSource = true
+	want, err := detect.Run(context.Background(), docs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := detect.Run(context.Background(), docs, detect.Defaults()); len(want.Pairs) == 0 || len(want.Pairs) >= len(all.Pairs) {
+		t.Fatalf("the scan keeps %d of %d pairs across sources", len(want.Pairs), len(all.Pairs))
+	}
+	for name, mk := range stores(t) {
+		x, err := Open(mk(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := x.Add(context.Background(), docs, 7, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := pairSet(out.Result.Pairs), pairSet(want.Pairs); !slices.Equal(a, b) || len(a) == 0 {
+			t.Errorf("%s: add found %v, scan %v", name, a, b)
+		}
+		for _, p := range out.Result.Pairs {
+			if d := out.Result.Documents; d[p.I].Source == d[p.J].Source {
+				t.Errorf("%s: %s ~ %s, both of %s", name, p.A, p.B, d[p.I].Source)
+			}
+		}
+		x.Close()
+	}
+}

@@ -419,8 +419,8 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 					delete(docs, id)
 				}
 			}
-			if a == nil || b == nil {
-				continue // removed since
+			if a == nil || b == nil || !x.o.Keeps(&a.doc, &b.doc) {
+				continue // removed since, or of one source
 			}
 			if !x.o.Candidate(&a.f, &b.f, stock, groups) {
 				continue
@@ -765,6 +765,9 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 		a, b := &d, o
 		if b.doc.ID < a.doc.ID {
 			a, b = b, a
+		}
+		if !x.o.Keeps(&a.doc, &b.doc) {
+			continue
 		}
 		p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
 		if !x.o.Reports(&p) {

@@ -178,6 +178,11 @@ func detectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "workers", DefaultText: "one per CPU", Usage: "goroutines", Category: "Detection"},
 		&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSON field of a document's id", Category: "Input"},
 		&cli.StringFlag{Name: "text-field", Value: "text", Usage: "JSON field of a document's text", Category: "Input"},
+		&cli.StringFlag{Name: "title-field", Value: "title", Usage: "JSON field of a document's title", Category: "Input"},
+		&cli.StringFlag{Name: "date-field", Value: "date", Usage: "JSON field of a document's date (RFC 3339, 2006-01-02, RFC 1123, January 2, 2006, …)", Category: "Input"},
+		&cli.StringFlag{Name: "source-field", Value: "source", Usage: "JSON field of a document's source: its outlet", Category: "Input"},
+		&cli.StringFlag{Name: "url-field", Value: "url", Usage: "JSON field of a document's URL", Category: "Input"},
+		&cli.BoolFlag{Name: "cross-source", Usage: "report only pairs of documents from two different sources (outlets), both known", Category: "Detection"},
 		&cli.StringFlag{Name: "max-bytes", Value: "64MiB", Usage: "largest `SIZE` of a document (a text or HTML file, a JSON Lines line, a JSON array element): bytes, or with kB, MB, GB, KiB, MiB, GiB", Category: "Input"},
 		&cli.StringFlag{Name: "max-file-bytes", Value: "4GiB", Usage: "largest `SIZE` of a file, after decompression", Category: "Input"},
 		&cli.StringFlag{Name: "input-format", Usage: "format of the files named on the command line and of standard input (-): txt, md, html, json or jsonl (default: by name, sniffed for - and unknown names)", Category: "Input"},
@@ -224,6 +229,7 @@ func options(c *cli.Context) (detect.Options, error) {
 	o.StockMinDocs = c.Int("stock-min-docs")
 	o.StockMaxDocs = c.Int("stock-max-docs")
 	o.Exhaustive = c.Bool("exhaustive")
+	o.CrossSource = c.Bool("cross-source")
 	o.Workers = c.Int("workers")
 	if err := o.Check(); err != nil {
 		return o, usageError{err}
@@ -294,7 +300,8 @@ func (con *console) clear() {
 }
 
 func (con *console) reader(c *cli.Context) *corpus.Reader {
-	r := &corpus.Reader{IDField: c.String("id-field"), TextField: c.String("text-field"), Format: c.String("input-format"), Warn: con.warn}
+	r := &corpus.Reader{IDField: c.String("id-field"), TextField: c.String("text-field"), Format: c.String("input-format"), Warn: con.warn,
+		TitleField: c.String("title-field"), DateField: c.String("date-field"), SourceField: c.String("source-field"), URLField: c.String("url-field")}
 	r.MaxBytes, _ = parseSize(c.String("max-bytes"))
 	r.MaxFileBytes, _ = parseSize(c.String("max-file-bytes"))
 	return r

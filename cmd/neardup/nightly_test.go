@@ -531,3 +531,47 @@ func TestRedisUnixSocket(t *testing.T) {
 		t.Errorf("stats over a unix socket: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestCrossSource gives two outlets, each reusing its own background
+// paragraph across its own articles, one of whose articles shares a wire
+// paragraph with the other's: --cross-source keeps only that pair. The
+// outlet comes from a field of another name (--source-field).
+func TestCrossSource(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	w := func(n int) string {
+		var b strings.Builder
+		for range n {
+			fmt.Fprintf(&b, "w%d ", rng.IntN(20000))
+		}
+		return b.String()
+	}
+	backA, backB, wire := w(60), w(60), w(80)
+	var docs []map[string]string
+	for i := range 3 {
+		docs = append(docs, map[string]string{"id": fmt.Sprintf("a%d", i), "outlet": "Daily A", "text": w(150) + ". " + backA + ". " + w(100)})
+	}
+	for i := range 2 {
+		docs = append(docs, map[string]string{"id": fmt.Sprintf("b%d", i), "outlet": "Weekly B", "text": w(120) + ". " + backB + ". " + w(90)})
+	}
+	docs[0]["text"] += ". " + wire
+	docs[3]["text"] = wire + ". " + docs[3]["text"]
+	path := filepath.Join(t.TempDir(), "two.jsonl")
+	writeJSONL(t, path, docs)
+	_, all, _ := neardup(t, "scan", "-q", "--format", "csv", "--source-field", "outlet", path)
+	if n := strings.Count(all, "\n") - 1; n != 5 { // a0~a1, a0~a2, a1~a2, b0~b1, a0~b0
+		t.Errorf("without --cross-source, %d pairs:\n%s", n, all)
+	}
+	code, cross, errs := neardup(t, "scan", "-q", "--format", "json", "--source-field", "outlet", "--cross-source", path)
+	var res struct {
+		Pairs     []struct{ A, B string }
+		Clusters  []struct{ Members []string }
+		Documents []struct{ ID, Source string }
+	}
+	json.Unmarshal([]byte(cross), &res)
+	if code != 0 || len(res.Pairs) != 1 || res.Pairs[0].A != "a0" || res.Pairs[0].B != "b0" || len(res.Clusters) != 1 {
+		t.Errorf("--cross-source: exit %d, pairs %+v, clusters %+v: %s", code, res.Pairs, res.Clusters, errs)
+	}
+	if len(res.Documents) == 0 || res.Documents[0].Source != "Daily A" {
+		t.Errorf("the outlet field is not the source: %+v", res.Documents)
+	}
+}
