@@ -113,9 +113,14 @@ func nightlyText(w io.Writer, r Report) error {
 			}
 		}
 	}
-	if len(r.Warnings) > 0 {
-		tw.printf("\n%s:\n", plural(len(r.Warnings), "warning"))
-		for _, w := range r.Warnings {
+	return finish(bw, tw, r.Warnings)
+}
+
+// finish writes the warnings at the end of a text report and flushes it.
+func finish(bw *bufio.Writer, tw *errWriter, warnings []string) error {
+	if len(warnings) > 0 {
+		tw.printf("\n%s:\n", plural(len(warnings), "warning"))
+		for _, w := range warnings {
 			tw.printf("  %s\n", Clean(w))
 		}
 	}

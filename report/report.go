@@ -479,16 +479,7 @@ func Text(w io.Writer, r Report) error {
 			return line, nil
 		})
 	}
-	if len(r.Warnings) > 0 {
-		tw.printf("\n%s:\n", plural(len(r.Warnings), "warning"))
-		for _, w := range r.Warnings {
-			tw.printf("  %s\n", Clean(w))
-		}
-	}
-	if tw.err != nil {
-		return tw.err
-	}
-	return bw.Flush()
+	return finish(bw, tw, r.Warnings)
 }
 
 // documentsByID returns a function that finds a document by its id: by

@@ -113,6 +113,25 @@ Examples:
 	}
 }
 
+// openForReport checks --format, opens the index and creates the
+// command's output files: what a command that reports from an index does
+// first. Close the index and abandon the outputs when done.
+func openForReport(c *cli.Context, mode storeMode) (*index.Index, *outputs, error) {
+	if err := checkFormat(c.String("format")); err != nil {
+		return nil, nil, err
+	}
+	x, err := openIndex(c, mode)
+	if err != nil {
+		return nil, nil, err
+	}
+	dst, err := openOutputs(c)
+	if err != nil {
+		x.Close()
+		return nil, nil, err
+	}
+	return x, dst, nil
+}
+
 // storeMode is what a command may do to the index it opens.
 type storeMode int
 
@@ -214,23 +233,15 @@ func indexRun(c *cli.Context, write bool) error {
 	if c.NArg() == 0 {
 		return usagef("give the documents to %s: a directory or files", c.Command.Name)
 	}
-	format := c.String("format")
-	if err := checkFormat(format); err != nil {
-		return err
-	}
 	mode := readIndex
 	if write {
 		mode = createIndex
 	}
-	x, err := openIndex(c, mode)
+	x, dst, err := openForReport(c, mode)
 	if err != nil {
 		return err
 	}
 	defer x.Close()
-	dst, err := openOutputs(c)
-	if err != nil {
-		return err
-	}
 	defer dst.abandon()
 	con := newConsole(c)
 	// One progress line: what add has committed of what it has read, how
@@ -447,18 +458,11 @@ own, and index report prints them now (and marks them delivered, unless
 --keep).`,
 		Flags: flags, OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
-			if err := checkFormat(c.String("format")); err != nil {
-				return err
-			}
-			x, err := openIndex(c, updateIndex)
+			x, dst, err := openForReport(c, updateIndex)
 			if err != nil {
 				return err
 			}
 			defer x.Close()
-			dst, err := openOutputs(c)
-			if err != nil {
-				return err
-			}
 			defer dst.abandon()
 			x.Texts = c.String("html") != ""
 			out, err := x.Report(c.Context)
@@ -550,19 +554,11 @@ func indexPairsCommand() *cli.Command {
 		Usage: "report every pair among the indexed documents, as a scan of them would",
 		Flags: flags, OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			x, err := openIndex(c, readIndex)
+			x, dst, err := openForReport(c, readIndex)
 			if err != nil {
 				return err
 			}
 			defer x.Close()
-			dst, err := openOutputs(c)
-			if err != nil {
-				return err
-			}
 			defer dst.abandon()
 			docs, err := x.Documents(c.Context)
 			if err != nil {
