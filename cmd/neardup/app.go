@@ -69,6 +69,17 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitFailed
 }
 
+// inputError classes an error of reading the input: an input path that
+// cannot be read is the caller's to fix (usage, exit 2); anything else
+// (a limit passed, an interruption) is returned as it is.
+func inputError(ctx context.Context, err error) error {
+	var ce *corpus.Error
+	if ctx.Err() == nil && errors.As(err, &ce) {
+		return usageError{err}
+	}
+	return err
+}
+
 // quietLogger drops go-redis's log lines.
 type quietLogger struct{}
 
@@ -386,10 +397,8 @@ func readEach(ctx context.Context, con *console, r *corpus.Reader, paths []strin
 		con.summary()
 		switch {
 		case err == nil, errors.Is(err, stopped):
-		case ctx.Err() == nil:
-			yield(corpus.Doc{}, usageError{err})
 		default:
-			yield(corpus.Doc{}, err)
+			yield(corpus.Doc{}, inputError(ctx, err))
 		}
 	}
 }

@@ -52,10 +52,10 @@ func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) erro
 	})
 	s.con.clear()
 	s.con.summary()
-	if err != nil && ctx.Err() == nil {
-		return usageError{err}
+	if err != nil {
+		return inputError(ctx, err)
 	}
-	return err
+	return nil
 }
 
 // places records where each document read was found, compactly: its id
