@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"context"
+	"sort"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -452,6 +453,7 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 			}
 		}
 	}
+	r.given, at = nil, nil // listed: let them go before the list is sorted
 	out.Result = assemble(list, kept, x.o.Params(0))
 	out.Summary.Pairs = len(out.Result.Pairs)
 	return out, nil
@@ -525,23 +527,37 @@ func firstStatus(have, s string) string {
 // assemble orders docs by id, points pairs at them, orders the pairs and
 // finds the clusters.
 func assemble(docs []detect.Document, pairs []detect.Pair, p detect.Params) detect.Result {
-	order := make([]int, len(docs))
-	for i := range order {
-		order[i] = i
+	// docs are sorted in place, each carrying its first place along, so
+	// that a million of them are not held twice.
+	byID := byID{docs: docs, from: make([]int32, len(docs))}
+	for i := range byID.from {
+		byID.from[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(docs[a].ID, docs[b].ID) })
-	where := make([]int, len(docs))
-	sorted := make([]detect.Document, len(docs))
-	for to, from := range order {
-		where[from] = to
-		sorted[to] = docs[from]
+	sort.Sort(byID)
+	where := make([]int32, len(docs))
+	for to, from := range byID.from {
+		where[from] = int32(to)
 	}
+	sorted := docs
 	for i := range pairs {
-		pairs[i].I, pairs[i].J = where[pairs[i].I], where[pairs[i].J]
+		pairs[i].I, pairs[i].J = int(where[pairs[i].I]), int(where[pairs[i].J])
 	}
 	detect.SortPairs(pairs)
 	detect.SetDirections(sorted, pairs)
 	return detect.Result{Params: p, Documents: sorted, Pairs: pairs, Clusters: detect.Clusters(sorted, pairs)}
+}
+
+// byID sorts documents by id, and their first places with them.
+type byID struct {
+	docs []detect.Document
+	from []int32
+}
+
+func (b byID) Len() int           { return len(b.docs) }
+func (b byID) Less(i, j int) bool { return b.docs[i].ID < b.docs[j].ID }
+func (b byID) Swap(i, j int) {
+	b.docs[i], b.docs[j] = b.docs[j], b.docs[i]
+	b.from[i], b.from[j] = b.from[j], b.from[i]
 }
 
 // prepared is one document of a batch, made ready to write.
