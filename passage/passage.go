@@ -3,8 +3,9 @@
 // Two texts are compared as sequences of shingle hashes. Every position
 // pair (i, j) with equal hashes is a match; matches on one diagonal
 // (j-i constant) at consecutive i form a run, a stretch of text that both
-// texts contain word for word. Runs are chosen longest first without
-// overlap on either side, as in Greedy String Tiling (Wise, "YAP3:
+// texts contain word for word. Runs are chosen heaviest first (their
+// weight: the shingles in them that are not stock) without overlap on
+// either side, as in Greedy String Tiling (Wise, "YAP3:
 // Improved Detection of Similarities in Computer Program and Other
 // Texts", SIGCSE 1996), and runs separated by short gaps on both sides
 // (a changed word, an inserted clause) are joined into one passage.
