@@ -738,7 +738,6 @@ func lookupKeys(f *detect.Features, stock func(uint64) bool) []uint64 {
 // gives them, and mem those matched but not in the store) that before
 // admits; stock tells the stock phrases.
 func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string) error {
-	x := c.x
 	// As in a scan: a shared band or norm key, or a fingerprint of at
 	// most detect.RareGroup documents, makes a candidate; commoner
 	// fingerprints must be shared MinPrints times.
@@ -769,36 +768,49 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	if err := c.load(ids); err != nil {
-		return err
-	}
 	di := c.doc(d.doc, &d.f)
-	for _, id := range ids {
-		o := c.get(id)
-		if o == nil {
-			continue // removed meanwhile by another process
+	// A document of a band key that many share has many candidates: they
+	// are loaded and verified a share of the cache at a time.
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), maxCached/2)]
+		ids = ids[len(chunk):]
+		if err := c.load(chunk); err != nil {
+			return err
 		}
-		a, b := &d, o
-		if b.doc.ID < a.doc.ID {
-			a, b = b, a
+		for _, id := range chunk {
+			c.verify(&d, di, id, stock)
 		}
-		if !x.o.Keeps(&a.doc, &b.doc) {
-			continue
-		}
-		p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
-		if !x.o.Reports(&p) {
-			continue
-		}
-		oi := c.doc(o.doc, &o.f)
-		p.A, p.B, p.I, p.J = a.doc.ID, b.doc.ID, di, oi
-		if a != &d {
-			p.I, p.J = oi, di
-		}
-		c.pairs = append(c.pairs, p)
-		c.paired[di]++
-		c.paired[oi]++
 	}
 	return nil
+}
+
+// verify verifies d, document di of the run, against the loaded document
+// id, and keeps the pair if it is reported.
+func (c *collector) verify(d *found, di int, id string, stock func(uint64) bool) {
+	x := c.x
+	o := c.get(id)
+	if o == nil {
+		return // removed meanwhile by another process
+	}
+	a, b := d, o
+	if b.doc.ID < a.doc.ID {
+		a, b = b, a
+	}
+	if !x.o.Keeps(&a.doc, &b.doc) {
+		return
+	}
+	p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
+	if !x.o.Reports(&p) {
+		return
+	}
+	oi := c.doc(o.doc, &o.f)
+	p.A, p.B, p.I, p.J = a.doc.ID, b.doc.ID, di, oi
+	if a != d {
+		p.I, p.J = oi, di
+	}
+	c.pairs = append(c.pairs, p)
+	c.paired[di]++
+	c.paired[oi]++
 }
 
 // load reads the indexed documents among ids not yet in the cache.
