@@ -351,7 +351,7 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	}
 	// The pairs are verified in order of their first document, a chunk at
 	// a time, each document loaded for the chunk that first needs it and
-	// let go after its last pair.
+	// let go after its last pair, or when more than maxCached are held.
 	slices.SortFunc(pairs, func(p, q key) int {
 		if c := strings.Compare(p.a, q.a); c != 0 {
 			return c
@@ -396,6 +396,9 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 			return nil, err
 		}
 		chunk := pairs[start:min(start+deliverChunk, len(pairs))]
+		if len(docs) > maxCached {
+			clear(docs) // read again when asked for
+		}
 		var need []string
 		asked := map[string]bool{}
 		for _, k := range chunk {
