@@ -44,13 +44,14 @@ var (
 // instead of a B+tree entry and a transaction writes sequentially.
 //
 // A level whose segments hold more than maxMerge bytes together is not
-// merged: a merge is one transaction, which bbolt holds in memory twice
-// (the merged entries and the pages written), so the largest segments
-// stay at about maxMerge and a lookup searches a few more of them.
+// merged: a merge is one transaction, whose new segment bbolt holds in
+// memory about three times over at its commit (the merged entries and
+// the pages written), so the largest segments stay at about maxMerge and
+// a lookup searches more of them.
 const (
 	segFanout = 8
 	segEntry  = 12 // key (8 bytes) + document number (4 bytes), big-endian
-	maxMerge  = 256 << 20
+	maxMerge  = 64 << 20
 )
 
 const chunkCells = 4096 // 8 KiB of counters a chunk
