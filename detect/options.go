@@ -2,8 +2,9 @@ package detect
 
 import (
 	"fmt"
-	"github.com/neardup/neardup/corpus"
 	"math"
+
+	"github.com/neardup/neardup/corpus"
 
 	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/minhash"

@@ -15,7 +15,7 @@ import (
 
 // TestWarningBomb scans a gzipped file of a few KB that expands to
 // millions of bad lines: memory stays flat, the report keeps the first
-// 1,000 warnings and counts the rest by kind.
+// maxKept warnings and counts the rest by kind.
 func TestWarningBomb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 4 million lines")
@@ -192,8 +192,8 @@ func TestStandardInput(t *testing.T) {
 	}
 }
 
-// TestReutersOnStandardInput pipes Reuters into scan: the same pairs as
-// the file.
+// TestReutersOnStandardInput pipes the Reuters corpus into scan: the
+// same pairs as the file.
 func TestReutersOnStandardInput(t *testing.T) {
 	reuters := shared(t, "corpora/reuters21578/docs.jsonl")
 	data, err := os.ReadFile(reuters)

@@ -156,8 +156,8 @@ func shared(t *testing.T, rel string) string {
 	return p
 }
 
-// TestHalfOfBBCIndexed indexes every other BBC article, then checks all
-// of them: half are new, every pair has a new side, and the text report
+// TestHalfOfBBCIndexed indexes every other article of the BBC corpus,
+// then checks all of them: half are new, every pair has a new side, and the text report
 // leads with the summary and the first new match.
 func TestHalfOfBBCIndexed(t *testing.T) {
 	bbc := shared(t, "corpora/bbc_news/docs.jsonl")

@@ -1,0 +1,312 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/neardup/neardup/detect"
+)
+
+// Report returns every undelivered pair, verified against the index as it
+// now is, without adding anything; call Delivered once it is written.
+func (x *Index) Report(ctx context.Context) (*Outcome, error) {
+	return x.newRun(true).deliver(ctx)
+}
+
+// Delivered marks the pairs of out, an Outcome of AddSeq or Report, as
+// delivered: later runs no longer report them.
+func (x *Index) Delivered(out *Outcome) error {
+	for len(out.receipts) > 0 {
+		n := min(len(out.receipts), 10000)
+		if err := x.store.Apply(&Batch{Delivered: out.receipts[:n]}); err != nil {
+			return err
+		}
+		out.receipts = out.receipts[n:]
+	}
+	return nil
+}
+
+// storedPair is a pair as an undelivered report keeps it: the ids and
+// their statuses when it was found, and the run that found it.
+type storedPair struct {
+	A   string `json:"a"`
+	B   string `json:"b"`
+	SA  string `json:"sa"`
+	SB  string `json:"sb"`
+	Run string `json:"run"`
+}
+
+func (r *run) encodeReport(pairs []detect.Pair) ([]byte, error) {
+	sp := make([]storedPair, len(pairs))
+	for i, p := range pairs {
+		sp[i] = storedPair{A: p.A, B: p.B, SA: r.status(p.A), SB: r.status(p.B), Run: r.token}
+	}
+	return json.Marshal(sp)
+}
+
+// status is id's status in this run.
+func (r *run) status(id string) string {
+	if d := r.given[id]; d != nil {
+		return d.Status
+	}
+	return detect.StatusIndexed
+}
+
+// deliver gathers every undelivered pair, verifies it again against the
+// index as it is now, and returns them with the run's new and changed
+// documents.
+func (r *run) deliver(ctx context.Context) (*Outcome, error) {
+	x := r.x
+	recs, err := x.store.Undelivered()
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Summary: r.sum}
+	type key struct{ a, b string }
+	status := map[string]string{}
+	earlier := map[key]bool{}
+	var pairs []key
+	seen := map[key]bool{}
+	for _, rc := range recs {
+		var sp []storedPair
+		if err := json.Unmarshal(rc.Report, &sp); err != nil {
+			return nil, damaged("undelivered report", err)
+		}
+		out.receipts = append(out.receipts, rc.Key)
+		for _, p := range sp {
+			k := key{p.A, p.B}
+			if !seen[k] {
+				seen[k] = true
+				pairs = append(pairs, k)
+			}
+			earlier[k] = earlier[k] || p.Run != r.token
+			status[p.A] = firstStatus(status[p.A], p.SA)
+			status[p.B] = firstStatus(status[p.B], p.SB)
+		}
+	}
+	// The pairs are verified in order of their first document, a chunk at
+	// a time, each document loaded for the chunk that first needs it and
+	// let go after its last pair, or when more than maxCached are held.
+	slices.SortFunc(pairs, func(p, q key) int {
+		if c := strings.Compare(p.a, q.a); c != 0 {
+			return c
+		}
+		return strings.Compare(p.b, q.b)
+	})
+	uses := map[string]int{}
+	for _, k := range pairs {
+		uses[k.a]++
+		uses[k.b]++
+	}
+	counters, err := x.sketch()
+	if err != nil {
+		return nil, err
+	}
+	n, err := x.store.Len()
+	if err != nil {
+		return nil, err
+	}
+	stock := x.stockTest(counters, n, false)
+	var list []detect.Document
+	at := map[string]int{}
+	doc := func(d *found) int {
+		if i, ok := at[d.doc.ID]; ok {
+			return i
+		}
+		at[d.doc.ID] = len(list)
+		dd := detect.Document{Doc: d.doc, Tokens: d.f.Tokens, Shingles: len(d.f.Hashes), Status: status[d.doc.ID]}
+		if !x.Texts {
+			dd.Text = ""
+		}
+		list = append(list, dd)
+		return len(list) - 1
+	}
+	var groupsErr error
+	groups := x.groupSizes(&groupsErr)
+	docs := map[string]*found{} // loaded; nil for a document removed since
+	loader := newCollector(x)
+	var kept []detect.Pair
+	for start := 0; start < len(pairs); start += deliverChunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		chunk := pairs[start:min(start+deliverChunk, len(pairs))]
+		if len(docs) > maxCached {
+			clear(docs) // read again when asked for
+		}
+		var need []string
+		asked := map[string]bool{}
+		for _, k := range chunk {
+			for _, id := range []string{k.a, k.b} {
+				if _, ok := docs[id]; !ok && !asked[id] {
+					asked[id] = true
+					need = append(need, id)
+				}
+			}
+		}
+		if err := loader.load(need); err != nil {
+			return nil, err
+		}
+		for _, id := range need {
+			docs[id] = loader.cache[id]
+		}
+		clear(loader.cache)
+		for _, k := range chunk {
+			a, b := docs[k.a], docs[k.b]
+			for _, id := range []string{k.a, k.b} {
+				if uses[id]--; uses[id] == 0 {
+					delete(docs, id)
+				}
+			}
+			if a == nil || b == nil || !x.o.Keeps(&a.doc, &b.doc) {
+				continue // removed since, or of one source
+			}
+			if !x.o.Candidate(&a.f, &b.f, stock, groups) {
+				continue
+			}
+			p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
+			if !x.o.Reports(&p) {
+				continue
+			}
+			if !x.Texts { // the passages alone keep text, not the whole documents
+				for i := range p.Passages {
+					p.Passages[i].Text, p.Passages[i].TextB = strings.Clone(p.Passages[i].Text), strings.Clone(p.Passages[i].TextB)
+				}
+			}
+			p.A, p.B, p.I, p.J = k.a, k.b, doc(a), doc(b)
+			kept = append(kept, p)
+			if earlier[k] {
+				out.Summary.Earlier++
+			}
+		}
+		if groupsErr != nil {
+			return nil, groupsErr
+		}
+	}
+	for _, d := range r.given {
+		if d != nil {
+			if _, ok := at[d.ID]; !ok {
+				at[d.ID] = len(list)
+				list = append(list, *d)
+			}
+		}
+	}
+	r.given, at = nil, nil // listed: let them go before the list is sorted
+	out.Result = assemble(list, kept, x.o.Params(0))
+	out.Summary.Pairs = len(out.Result.Pairs)
+	return out, nil
+}
+
+// deliverChunk is the number of pairs delivery verifies at a time.
+const deliverChunk = 1000
+
+// groupSizes returns a function that counts the distinct normalised texts
+// filed under a fingerprint in the index, as the scan's candidate rule
+// does. Its first failure to read the index is kept in *failed.
+func (x *Index) groupSizes(failed *error) func(uint64) int {
+	norms := map[string][2]uint64{}
+	return func(p uint64) int {
+		if *failed != nil {
+			return 0
+		}
+		posts, err := x.store.Postings([]uint64{p})
+		if err != nil {
+			*failed = err
+			return 0
+		}
+		var need []string
+		for _, id := range posts[0] {
+			if _, ok := norms[id]; !ok {
+				need = append(need, id)
+			}
+		}
+		if len(need) > 0 {
+			recs, err := x.store.Records(need)
+			if err != nil {
+				*failed = err
+				return 0
+			}
+			for i, raw := range recs {
+				if raw == nil {
+					continue
+				}
+				r, err := decodeMeta(raw)
+				if err != nil {
+					*failed = damaged(fmt.Sprintf("record of %q", need[i]), err)
+					return 0
+				}
+				norms[need[i]] = r.Norm
+			}
+		}
+		distinct := map[[2]uint64]bool{}
+		for _, id := range posts[0] {
+			if n, ok := norms[id]; ok {
+				distinct[n] = true
+			}
+		}
+		return len(distinct)
+	}
+}
+
+// firstStatus is the status a document had when first found: new over
+// changed over indexed.
+func firstStatus(have, s string) string {
+	if statusRank(s) > statusRank(have) {
+		return s
+	}
+	return have
+}
+
+func statusRank(s string) int {
+	switch s {
+	case detect.StatusNew:
+		return 3
+	case detect.StatusChanged:
+		return 2
+	case detect.StatusIndexed:
+		return 1
+	}
+	return 0
+}
+
+// assemble orders docs by id, points pairs at them, orders the pairs and
+// finds the clusters.
+func assemble(docs []detect.Document, pairs []detect.Pair, p detect.Params) detect.Result {
+	// docs are sorted in place, each carrying its first place along, so
+	// that a million of them are not held twice.
+	byID := byID{docs: docs, from: make([]int32, len(docs))}
+	for i := range byID.from {
+		byID.from[i] = int32(i)
+	}
+	sort.Sort(byID)
+	where := make([]int32, len(docs))
+	for to, from := range byID.from {
+		where[from] = int32(to)
+	}
+	sorted := docs
+	for i := range pairs {
+		pairs[i].I, pairs[i].J = int(where[pairs[i].I]), int(where[pairs[i].J])
+	}
+	detect.SortPairs(pairs)
+	detect.SetDirections(sorted, pairs)
+	return detect.Result{Params: p, Documents: sorted, Pairs: pairs, Clusters: detect.Clusters(sorted, pairs)}
+}
+
+// byID sorts documents by id, and their first places with them.
+type byID struct {
+	docs []detect.Document
+	from []int32
+}
+
+func (b byID) Len() int { return len(b.docs) }
+
+func (b byID) Less(i, j int) bool { return b.docs[i].ID < b.docs[j].ID }
+
+func (b byID) Swap(i, j int) {
+	b.docs[i], b.docs[j] = b.docs[j], b.docs[i]
+	b.from[i], b.from[j] = b.from[j], b.from[i]
+}

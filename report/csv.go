@@ -1,0 +1,165 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/neardup/neardup/detect"
+)
+
+// CSV writes one row a pair, with a header row.
+func CSV(w io.Writer, r Report) error {
+	bw := bufio.NewWriter(w)
+	cw := csv.NewWriter(bw)
+	header := []string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"}
+	if r.Summary != nil {
+		header = slices.Insert(header, 2, "status_a", "status_b")
+	}
+	cw.Write(header)
+	cw.Flush()
+	// Rows are encoded on all cores, directly (as a csv.Writer would:
+	// TestCSVRowMatchesEncodingCSV).
+	err := encodeEach(bw, len(r.Pairs), func(b []byte, from, to int) ([]byte, error) {
+		for k := range r.Pairs[from:to] {
+			p := &r.Pairs[from+k]
+			if r.Summary != nil {
+				sa, sb := statusOf(r, p)
+				b = appendCSVRow(b, p, sa, sb)
+			} else {
+				b = appendCSVRow(b, p)
+			}
+		}
+		return b, nil
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// appendCSVRow appends p's row of the CSV report, as a csv.Writer
+// writes it.
+func appendCSVRow(b []byte, p *detect.Pair, statuses ...string) []byte {
+	words := 0
+	for i := range p.Passages {
+		words += p.Passages[i].Words
+	}
+	b = appendCSVField(b, Neutral(p.A))
+	b = appendCSVField(append(b, ','), Neutral(p.B))
+	for _, s := range statuses {
+		b = appendCSVField(append(b, ','), s)
+	}
+	b = appendCSVField(append(b, ','), p.Kind)
+	for _, f := range [...]float64{p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB} {
+		b = appendFixed(append(b, ','), f, 4)
+	}
+	for _, n := range [...]int{p.Shared, len(p.Passages), words} {
+		b = strconv.AppendInt(append(b, ','), int64(n), 10)
+	}
+	return append(b, '\n')
+}
+
+// appendCSVField appends s as a field of a csv.Writer with the default
+// comma and line ends: quoted, with its quotes doubled, when it holds a
+// comma, quote, CR or LF, starts with white space, or is \.
+func appendCSVField(b []byte, s string) []byte {
+	quote := s == `\.`
+	for i := 0; i < len(s) && !quote; i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			quote = true
+		}
+	}
+	if !quote && s != "" {
+		r, _ := utf8.DecodeRuneInString(s)
+		quote = unicode.IsSpace(r)
+	}
+	if !quote {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		b = append(append(b, s[:i+1]...), '"')
+		s = s[i+1:]
+	}
+	return append(append(b, s...), '"')
+}
+
+// Neutral returns s as a spreadsheet cell that cannot be a formula: with
+// a ' before it when it starts with =, +, -, @, a tab or a carriage
+// return (OWASP's rule for CSV injection). Ids are untrusted text.
+func Neutral(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// ff formats a figure with four decimals.
+func ff(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+
+// DefaultDenseMax is the largest number of documents whose matrix Matrix
+// writes dense.
+const DefaultDenseMax = 500
+
+// Matrix writes the similarity matrix of the reported pairs' scores as
+// CSV. Up to denseMax documents it is dense: a header row of ids, then a
+// row a document starting with its id, 1 on the diagonal and 0 for pairs
+// not reported. Above denseMax it is sparse: a header "a,b,score" and one
+// row a reported pair, both orders omitted.
+func Matrix(w io.Writer, r Report, denseMax int) error {
+	cw := csv.NewWriter(w)
+	n := len(r.Documents)
+	if n > denseMax {
+		cw.Write([]string{"a", "b", "score"})
+		pairs := slices.Clone(r.Pairs)
+		slices.SortFunc(pairs, func(p, q detect.Pair) int {
+			if p.I != q.I {
+				return p.I - q.I
+			}
+			return p.J - q.J
+		})
+		for _, p := range pairs {
+			cw.Write([]string{Neutral(p.A), Neutral(p.B), ff(p.Score)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	score := make(map[[2]int]float64, len(r.Pairs))
+	for _, p := range r.Pairs {
+		score[[2]int{p.I, p.J}] = p.Score
+		score[[2]int{p.J, p.I}] = p.Score
+	}
+	row := make([]string, n+1)
+	row[0] = "id"
+	for i, d := range r.Documents {
+		row[i+1] = Neutral(d.ID)
+	}
+	cw.Write(row)
+	for i, d := range r.Documents {
+		row[0] = Neutral(d.ID)
+		for j := range r.Documents {
+			switch s, ok := score[[2]int{i, j}]; {
+			case i == j:
+				row[j+1] = "1"
+			case ok:
+				row[j+1] = ff(s)
+			default:
+				row[j+1] = "0"
+			}
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
