@@ -366,13 +366,6 @@ func (r *Reader) Reload(ctx context.Context, docs []Doc, fn func(k int, d Doc) e
 	return nil
 }
 
-// ReadFile reads the documents of one file, whose documents without an id
-// of their own are named id, and calls fn for each. Problems with the
-// file are reported through Warn; ReadFile returns only fn's error.
-func (r *Reader) ReadFile(name, id string, fn func(Doc) error) error {
-	return r.readFile(context.Background(), name, id, fn)
-}
-
 // parseText splits optional front matter from a plain-text document.
 func parseText(s string) Doc {
 	var doc Doc

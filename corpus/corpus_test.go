@@ -256,7 +256,7 @@ func fuzzRead(t *testing.T, name string, data []byte) {
 			t.Fatalf("warning does not name the file: %v", err)
 		}
 	}}
-	err := r.ReadFile(p, name, func(d Doc) error {
+	err := r.readFile(context.Background(), p, name, func(d Doc) error {
 		if strings.TrimSpace(d.Text) == "" {
 			t.Fatalf("empty document passed on: %+v", d)
 		}

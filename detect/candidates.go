@@ -4,7 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/internal/radix"
 )
 
 // pairKey packs a pair of places, i < j.
@@ -62,9 +62,9 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 		}
 		return []int{r}
 	}
-	// Pairs sharing a band are candidates, and so are pairs sharing a
-	// fingerprint that few documents have; pairs sharing only common
-	// fingerprints are when they share MinPrints of them.
+	// The candidate rule (rule.go), in bulk: pairs of a key that
+	// ProposesAlone are candidates; the others are when Enough of them
+	// are shared.
 	// The partitions are paired on all workers, each its own.
 	type found struct{ rep, prints []uint64 }
 	outs := make([]found, parts)
@@ -92,7 +92,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 			}
 			// Grouped by key: the order of a key's documents does
 			// not matter.
-			lsh.SortHigh(entries, scratchBufs[w], idBits)
+			radix.SortHigh(entries, scratchBufs[w], idBits)
 			for a := 0; a < len(entries); {
 				b := a + 1
 				for b < len(entries) && keyOf(entries[b]) == keyOf(entries[a]) {
@@ -111,7 +111,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 								continue
 							}
 							k := pairKey(min(ids[x], ids[y]), max(ids[x], ids[y]))
-							if table == 0 || len(ids) <= RareGroup {
+							if s.o.ProposesAlone(table == 1, len(ids)) {
 								repPairs = append(repPairs, k)
 							} else {
 								printPairs = append(printPairs, k)
@@ -145,7 +145,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 		repPairs = sortUnique(repPairs)
 		close(done)
 	}()
-	lsh.SortKeys(printPairs, make([]uint64, len(printPairs)))
+	radix.Sort(printPairs, make([]uint64, len(printPairs)))
 	<-done
 	// Pairs of MinPrints common prints, in order, join the others.
 	common := printPairs[:0]
@@ -154,7 +154,7 @@ func (s *scan) candidates(ctx context.Context) ([]uint64, error) {
 		for b < len(printPairs) && printPairs[b] == printPairs[a] {
 			b++
 		}
-		if b-a >= s.o.MinPrints {
+		if s.o.Enough(b - a) {
 			common = append(common, printPairs[a])
 		}
 		a = b
@@ -201,6 +201,6 @@ func mergeUnique(dst, a, b []uint64) []uint64 {
 
 // sortUnique sorts keys and drops repeats.
 func sortUnique(keys []uint64) []uint64 {
-	lsh.SortKeys(keys, make([]uint64, len(keys)))
+	radix.Sort(keys, make([]uint64, len(keys)))
 	return slices.Compact(keys)
 }

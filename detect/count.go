@@ -6,7 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/internal/radix"
 )
 
 // exactLimit is the number of (document, distinct shingle) entries up to
@@ -132,7 +132,7 @@ func (c *counter) stockSet(cutoff, workers int) (stock func(uint64) bool, n int,
 				if cap(scratch) < len(all) {
 					scratch = make([]uint32, len(all))
 				}
-				lsh.SortKeys(all, scratch)
+				radix.Sort(all, scratch)
 				stocks[p], twice[p] = countPart(all, cutoff)
 			}
 		}()

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/neardup/neardup/internal/mix"
+
 	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/passage"
@@ -38,7 +40,7 @@ type Extractor struct {
 	signer minhash.Signer
 	bands  lsh.Params
 	text   shingle.Text
-	wn     minhash.Winnower
+	wn     passage.Winnower
 	sig    []uint32
 	// Scratch for features: keys, fingerprints, and a set to make them
 	// distinct.
@@ -89,7 +91,7 @@ func (e *Extractor) features(text string) Features {
 	f.Bands = e.bandKeys
 	prints := e.prints[:0]
 	for p := 0; p < e.o.PassageHashes; p++ {
-		prints = e.wn.Winnow(prints, f.Hashes, e.o.Window, e.o.Seed+uint64(p)*0x9e3779b97f4a7c15)
+		prints = e.wn.Winnow(prints, f.Hashes, e.o.Window, e.o.Seed+uint64(p)*mix.Golden)
 	}
 	e.prints = prints
 	f.Prints = prints

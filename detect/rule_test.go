@@ -12,7 +12,7 @@ import (
 // TestCandidateIsScansRule checks Options.Candidate, the rule stated for
 // one pair, against the pairs a scan verifies, on a corpus with every
 // case: duplicates, paragraphs shared by a few documents and by more than
-// RareGroup, a stock phrase, short documents.
+// rareGroup, a stock phrase, short documents.
 func TestCandidateIsScansRule(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var docs []corpus.Doc
@@ -36,7 +36,7 @@ func TestCandidateIsScansRule(t *testing.T) {
 		docs[i+2].Text += ". " + q
 		docs[i+62].Text = q + ". " + docs[i+62].Text
 	}
-	for k := 0; k < 8; k++ { // phrases in more than RareGroup documents
+	for k := 0; k < 8; k++ { // phrases in more than rareGroup documents
 		q := words(rng, 10+2*k)
 		for i := 1 + k%5; i < 120; i += 6 {
 			docs[i].Text += ". " + q
@@ -130,7 +130,7 @@ func TestCandidateCases(t *testing.T) {
 		{"same text, no tokens", &Features{Norm: [2]uint64{7, 0}}, &Features{Norm: [2]uint64{7, 0}}, false},
 		{"a band", doc(1, []uint64{1, 2}), doc(2, []uint64{3, 2}), true},
 		{"one rare print", doc(1, nil, 105, 216), doc(2, nil, 216, 300), true},
-		{"one print of RareGroup texts", doc(1, nil, 116), doc(2, nil, 116), true},
+		{"one print of rareGroup texts", doc(1, nil, 116), doc(2, nil, 116), true},
 		{"one common print", doc(1, nil, 117), doc(2, nil, 117, 150), false},
 		{"two common prints", doc(1, nil, 117, 150), doc(2, nil, 117, 150), true},
 		{"one common print and a stock one", doc(1, nil, 117, 1050), doc(2, nil, 117, 1050), false},

@@ -68,12 +68,6 @@ const (
 	partBits = 4
 )
 
-// RareGroup is the most documents a fingerprint may have for sharing it
-// alone to make two documents candidates. Text that more documents share
-// is common enough to be shared by chance (a frequent phrase), and
-// proposes only pairs that share Options.MinPrints such fingerprints.
-const RareGroup = 16
-
 // MaxDocs is the most documents Scan handles.
 const MaxDocs = 1<<idBits - 1
 

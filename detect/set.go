@@ -3,6 +3,8 @@ package detect
 import (
 	"math/bits"
 	"slices"
+
+	"github.com/neardup/neardup/internal/mix"
 )
 
 // set is an open-addressing set of 64-bit values, cleared and reused from
@@ -35,7 +37,7 @@ func (s *set) add(v uint64) bool {
 		return added
 	}
 	mask := uint64(len(s.slots) - 1)
-	for i := (v * 0x9e3779b97f4a7c15) >> s.shift; ; i = (i + 1) & mask {
+	for i := mix.Slot(v, s.shift); ; i = (i + 1) & mask {
 		switch s.slots[i] {
 		case v:
 			return false
@@ -60,7 +62,7 @@ func (s *set) addKeyed(h uint64) (added, clash bool) {
 		return false, s.zeroValue != h
 	}
 	mask := uint64(len(s.slots) - 1)
-	for i := (k * 0x9e3779b97f4a7c15) >> s.shift; ; i = (i + 1) & mask {
+	for i := mix.Slot(k, s.shift); ; i = (i + 1) & mask {
 		v := s.slots[i]
 		if v == 0 { // h has a key of its own, so h != 0
 			s.slots[i] = h
@@ -95,7 +97,7 @@ func (s *set) addAllKeyed(dst, hashes []uint64) (_ []uint64, added int, exact bo
 			exact = exact && !clash
 			continue
 		}
-		i := (k * 0x9e3779b97f4a7c15) >> shift & mask
+		i := mix.Slot(k, shift) & mask
 		for {
 			v := slots[i]
 			if v == 0 {

@@ -4,7 +4,8 @@ import (
 	"math"
 	"sync"
 
-	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/internal/mix"
+	"github.com/neardup/neardup/internal/radix"
 )
 
 // sketch is a count-min sketch (Cormode & Muthukrishnan, "An Improved
@@ -35,13 +36,7 @@ func newSketch() *sketch {
 	return &sketch{counters: make([]uint16, sketchLine<<sketchLinesBits)}
 }
 
-func sketchMix(k uint64) uint64 {
-	x := k ^ 0x9e3779b97f4a7c15
-	x ^= x >> 31
-	x *= 0xd6e8feb86659fd93
-	x ^= x >> 32
-	return x
-}
+func sketchMix(k uint64) uint64 { return mix.Sketch(k ^ mix.Golden) }
 
 // line returns the counters of the line of mixed key x.
 func (s *sketch) line(x uint64) []uint16 {
@@ -70,7 +65,7 @@ func (s *sketch) addAll(keys, scratch []uint64) []uint64 {
 	for i, k := range keys {
 		xs[i] = sketchMix(k)
 	}
-	lsh.SortHigh(xs, tmp, 64-sketchLinesBits)
+	radix.SortHigh(xs, tmp, 64-sketchLinesBits)
 	var start [sketchShards + 1]int
 	for sh, i := 0, 0; sh < sketchShards; sh++ {
 		start[sh] = i
@@ -80,7 +75,7 @@ func (s *sketch) addAll(keys, scratch []uint64) []uint64 {
 	}
 	start[sketchShards] = len(xs)
 	// Goroutines start at different shards, so as not to queue on one.
-	first := shardOf(keys[0] * 0x9e3779b97f4a7c15)
+	first := shardOf(keys[0] * mix.Golden)
 	for i := range sketchShards {
 		sh := (first + i) % sketchShards
 		s.mu[sh].Lock()

@@ -110,9 +110,7 @@ func lookupKeys(f *detect.Features, stock func(uint64) bool) []uint64 {
 // gives them, and mem those matched but not in the store) that before
 // admits; stock tells the stock phrases.
 func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string) error {
-	// As in a scan: a shared band or norm key, or a fingerprint of at
-	// most detect.RareGroup documents, makes a candidate; commoner
-	// fingerprints must be shared MinPrints times.
+	// The scan's candidate rule (detect/rule.go), for one document.
 	cand := map[string]bool{}
 	common := map[string]int{}
 	for i := range ks {
@@ -123,9 +121,9 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 			if !before(id) { // mem holds earlier checked documents: before admits them
 				continue
 			}
-			if !isPrint || c.permissive || len(ids) <= detect.RareGroup {
+			if c.permissive || c.x.o.ProposesAlone(isPrint, len(ids)) {
 				cand[id] = true
-			} else if common[id]++; common[id] >= c.x.o.MinPrints {
+			} else if common[id]++; c.x.o.Enough(common[id]) {
 				cand[id] = true
 			}
 		}

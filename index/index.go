@@ -31,9 +31,11 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/neardup/neardup/internal/mix"
+	"github.com/neardup/neardup/internal/radix"
+
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/detect"
-	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/shingle"
 )
 
@@ -281,10 +283,7 @@ func keys(f *detect.Features) []uint64 {
 // sketchCells appends the sketch cells of shingle h, one a row.
 func sketchCells(dst []uint32, h uint64) []uint32 {
 	for r := 0; r < SketchDepth; r++ {
-		x := h ^ (uint64(r)+1)*0x9e3779b97f4a7c15
-		x ^= x >> 31
-		x *= 0xd6e8feb86659fd93
-		x ^= x >> 32
+		x := mix.Sketch(h ^ (uint64(r)+1)*mix.Golden)
 		dst = append(dst, uint32(r)*SketchWidth+uint32(x>>(64-SketchBits)))
 	}
 	return dst
@@ -323,8 +322,8 @@ func (cc *cellCounter) count(f *detect.Features, delta int) {
 // cells returns the net changes counted.
 func (cc *cellCounter) cells() Cells {
 	scratch := make([]uint32, max(len(cc.add), len(cc.sub)))
-	lsh.SortKeys(cc.add, scratch)
-	lsh.SortKeys(cc.sub, scratch[:len(cc.sub)])
+	radix.Sort(cc.add, scratch)
+	radix.Sort(cc.sub, scratch[:len(cc.sub)])
 	var out Cells
 	a, s := cc.add, cc.sub
 	for len(a) > 0 || len(s) > 0 {

@@ -12,6 +12,8 @@ package lsh
 import (
 	"fmt"
 	"math"
+
+	"github.com/neardup/neardup/internal/mix"
 )
 
 // Params are the banding of a signature: Bands bands of Rows rows each.
@@ -110,40 +112,12 @@ func BandKey(rows []uint32) uint64 {
 	h := uint64(0x6c73682d62616e64) // "lsh-band"
 	for _, v := range rows {
 		h ^= uint64(v)
-		h *= 0x9e3779b97f4a7c15
+		h *= mix.Golden
 		h ^= h >> 29
 	}
 	h *= 0xbf58476d1ce4e5b9
 	h ^= h >> 32
 	return h
-}
-
-// Index maps band keys to the items that have them. The zero value is not
-// usable; create one with New. An Index is not safe for concurrent writes.
-type Index struct {
-	p       Params
-	buckets []map[uint64][]uint32
-}
-
-// New returns an empty Index banded by p.
-func New(p Params) *Index {
-	if p.Bands < 1 || p.Rows < 1 {
-		panic("lsh: bands and rows must be positive")
-	}
-	x := &Index{p: p, buckets: make([]map[uint64][]uint32, p.Bands)}
-	for i := range x.buckets {
-		x.buckets[i] = make(map[uint64][]uint32)
-	}
-	return x
-}
-
-// Params reports the index's banding.
-func (x *Index) Params() Params { return x.p }
-
-// Keys appends the band keys of sig to dst, one a band, and returns the
-// extended slice. sig must hold at least Params().Size() values.
-func (x *Index) Keys(dst []uint64, sig []uint32) []uint64 {
-	return Keys(dst, x.p, sig)
 }
 
 // Keys appends the band keys of sig under p to dst.
@@ -155,53 +129,4 @@ func Keys(dst []uint64, p Params, sig []uint32) []uint64 {
 		dst = append(dst, BandKey(sig[b*p.Rows:(b+1)*p.Rows]))
 	}
 	return dst
-}
-
-// Insert adds item id under the band keys of sig.
-func (x *Index) Insert(id uint32, sig []uint32) {
-	for b := 0; b < x.p.Bands; b++ {
-		k := BandKey(sig[b*x.p.Rows : (b+1)*x.p.Rows])
-		x.buckets[b][k] = append(x.buckets[b][k], id)
-	}
-}
-
-// InsertKeys adds item id under precomputed band keys, one a band.
-func (x *Index) InsertKeys(id uint32, keys []uint64) {
-	for b, k := range keys {
-		x.buckets[b][k] = append(x.buckets[b][k], id)
-	}
-}
-
-// Query calls fn for each item that shares a band with sig, once for each
-// band it shares, in insertion order within a band.
-func (x *Index) Query(sig []uint32, fn func(id uint32)) {
-	for b := 0; b < x.p.Bands; b++ {
-		for _, id := range x.buckets[b][BandKey(sig[b*x.p.Rows:(b+1)*x.p.Rows])] {
-			fn(id)
-		}
-	}
-}
-
-// Buckets calls fn with every bucket that holds two items or more. The
-// slice belongs to the Index: fn must not keep or modify it. Buckets are
-// visited in no particular order.
-func (x *Index) Buckets(fn func(ids []uint32)) {
-	for _, m := range x.buckets {
-		for _, ids := range m {
-			if len(ids) > 1 {
-				fn(ids)
-			}
-		}
-	}
-}
-
-// Len reports the number of bucket entries, a measure of memory use.
-func (x *Index) Len() int {
-	n := 0
-	for _, m := range x.buckets {
-		for _, ids := range m {
-			n += len(ids)
-		}
-	}
-	return n
 }

@@ -24,6 +24,8 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/neardup/neardup/internal/mix"
+
 	gominhash "github.com/dgryski/go-minhash"
 	"github.com/spaolacci/murmur3"
 )
@@ -113,30 +115,19 @@ func NewOPH(k int, seed uint64) *OPH {
 // probeStart is the state of bin i's probe sequence before its first
 // step.
 func (o *OPH) probeStart(i int) uint64 {
-	return mix(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
+	return mix.Split64(o.seed ^ (uint64(i)+1)*mix.Golden)
 }
 
 // probe takes a step of a probe sequence from state x: the next state
 // and the bin it visits.
 func (o *OPH) probe(x uint64) (next, bin uint64) {
-	x = mix(x + 0x9e3779b97f4a7c15)
+	x = mix.Split64(x + mix.Golden)
 	bin, _ = bits.Mul64(x, uint64(o.k))
 	return x, bin
 }
 
 // Size reports the signature length.
 func (o *OPH) Size() int { return o.k }
-
-// mix is the splitmix64 finaliser: a bijection that spreads every input bit
-// over the whole word.
-func mix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
 
 // Sign implements Signer.
 func (o *OPH) Sign(dst []uint32, set []uint64) []uint32 {
@@ -155,13 +146,13 @@ func (o *OPH) Sign(dst []uint32, set []uint64) []uint32 {
 	if len(set) < 2*k {
 		// A small set lowers most bins it meets: no branch to miss.
 		for _, h := range set {
-			bin, frac := bits.Mul64(mix(h^seed), kk)
+			bin, frac := bits.Mul64(mix.Split64(h^seed), kk)
 			sig[bin] = min(sig[bin], uint32(frac>>32), Empty-1)
 		}
 	} else {
 		// A large one soon stops lowering them: the branch is right.
 		for _, h := range set {
-			bin, frac := bits.Mul64(mix(h^seed), kk)
+			bin, frac := bits.Mul64(mix.Split64(h^seed), kk)
 			if v := min(uint32(frac>>32), Empty-1); v < sig[bin] {
 				sig[bin] = v
 			}
@@ -355,20 +346,4 @@ func (m *MinWise) Sign(dst []uint32, set []uint64) []uint32 {
 		dst = append(dst, v32)
 	}
 	return dst
-}
-
-// Similarity estimates the Jaccard similarity of the sets behind two
-// signatures of equal length: the fraction of positions that agree. It
-// returns 0 for empty signatures.
-func Similarity(a, b []uint32) float64 {
-	if len(a) == 0 || len(a) != len(b) {
-		return 0
-	}
-	eq := 0
-	for i := range a {
-		if a[i] == b[i] {
-			eq++
-		}
-	}
-	return float64(eq) / float64(len(a))
 }

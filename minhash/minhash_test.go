@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/neardup/neardup/internal/mix"
 )
 
 // plantedPair returns two sets of n random elements each whose Jaccard
@@ -31,7 +33,7 @@ func rmse(s Signer, n int, j float64, trials int, seed uint64) float64 {
 	var sum float64
 	for t := 0; t < trials; t++ {
 		a, b, exact := plantedPair(rng, n, j)
-		est := Similarity(s.Sign(nil, a), s.Sign(nil, b))
+		est := similarity(s.Sign(nil, a), s.Sign(nil, b))
 		sum += (est - exact) * (est - exact)
 	}
 	return math.Sqrt(sum / float64(trials))
@@ -95,7 +97,7 @@ func TestSignProperties(t *testing.T) {
 				t.Fatalf("%s: non-empty set signature holds Empty", name)
 			}
 		}
-		if got := Similarity(sig, s.Sign(nil, []uint64{1})); got >= 0.7 {
+		if got := similarity(sig, s.Sign(nil, []uint64{1})); got >= 0.7 {
 			t.Errorf("%s: {1} vs 5 elements estimated %.2f", name, got)
 		}
 	}
@@ -137,7 +139,7 @@ func TestDensifyMatchesDefinition(t *testing.T) {
 				bins[i] = Empty
 			}
 			for _, h := range set {
-				bin, frac := bits.Mul64(mix(h^o.seed), uint64(k))
+				bin, frac := bits.Mul64(mix.Split64(h^o.seed), uint64(k))
 				bins[bin] = min(bins[bin], min(uint32(frac>>32), Empty-1))
 			}
 			want := slices.Clone(bins)
@@ -145,9 +147,9 @@ func TestDensifyMatchesDefinition(t *testing.T) {
 				if bins[i] != Empty || len(set) == 0 {
 					continue
 				}
-				x := mix(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
+				x := mix.Split64(o.seed ^ (uint64(i)+1)*0x9e3779b97f4a7c15)
 				for {
-					x = mix(x + 0x9e3779b97f4a7c15)
+					x = mix.Split64(x + 0x9e3779b97f4a7c15)
 					if j, _ := bits.Mul64(x, uint64(k)); bins[j] != Empty {
 						want[i] = bins[j]
 						break
@@ -177,7 +179,7 @@ func ExampleOPH() {
 	a := []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 	b := []uint64{1, 2, 3, 4, 5, 6, 7, 8, 11, 12} // Jaccard 8/12
 	s := NewOPH(256, DefaultSeed)
-	est := Similarity(s.Sign(nil, a), s.Sign(nil, b))
+	est := similarity(s.Sign(nil, a), s.Sign(nil, b))
 	fmt.Printf("estimate within 0.1 of 0.667: %v\n", math.Abs(est-8.0/12) < 0.1)
 	// Output: estimate within 0.1 of 0.667: true
 }
@@ -210,116 +212,18 @@ func BenchmarkSign(b *testing.B) {
 	}
 }
 
-// winnowNaive selects the rightmost minimum of every window by brute force.
-func winnowNaive(hashes []uint64, w int, seed uint64) []uint64 {
-	var out []uint64
-	last := -1
-	if len(hashes) < w {
-		if len(hashes) == 0 {
-			return nil
-		}
-		w = len(hashes)
+// similarity estimates the Jaccard similarity of the sets behind two
+// signatures of equal length: the fraction of positions that agree. It
+// returns 0 for empty signatures.
+func similarity(a, b []uint32) float64 {
+	if len(a) == 0 || len(a) != len(b) {
+		return 0
 	}
-	for s := 0; s+w <= len(hashes); s++ {
-		best := s
-		for i := s; i < s+w; i++ {
-			if mix(hashes[i]^seed) <= mix(hashes[best]^seed) {
-				best = i
-			}
-		}
-		if best != last {
-			out = append(out, hashes[best])
-			last = best
+	eq := 0
+	for i := range a {
+		if a[i] == b[i] {
+			eq++
 		}
 	}
-	return out
-}
-
-func TestWinnow(t *testing.T) {
-	rng := rand.New(rand.NewPCG(4, 4))
-	var wn Winnower
-	for _, n := range []int{0, 1, 3, 5, 6, 7, 10, 11, 12, 13, 100, 1000} {
-		for _, w := range []int{1, 2, 3, 4, 6, 16} {
-			h := make([]uint64, n)
-			for i := range h {
-				h[i] = rng.Uint64() % 50 // repeats, to exercise ties
-			}
-			got := wn.Winnow([]uint64{42}, h, w, 9) // reused, appended to
-			if want := append([]uint64{42}, winnowNaive(h, w, 9)...); !slices.Equal(got, want) {
-				t.Fatalf("n=%d w=%d: Winnow %v, brute force %v", n, w, got, want)
-			}
-		}
-	}
-	// Long sequences are winnowed in pieces: around the pieces' edges.
-	for _, w := range []int{1, 2, 6, 16} {
-		piece := w * winnowBlocks
-		for _, n := range []int{piece - 1, piece, piece + 1, piece + w - 1, piece + w, piece + w + 1, 3*piece + 5} {
-			for _, spread := range []uint64{3, 50, 0} {
-				h := make([]uint64, n)
-				for i := range h {
-					h[i] = rng.Uint64()
-					if spread > 0 {
-						h[i] %= spread
-					}
-				}
-				if got, want := wn.Winnow(nil, h, w, 9), winnowNaive(h, w, 9); !slices.Equal(got, want) {
-					t.Fatalf("n=%d w=%d values below %d: Winnow gives %d fingerprints, brute force %d", n, w, spread, len(got), len(want))
-				}
-			}
-		}
-	}
-}
-
-// TestWinnowGuarantee: sequences sharing a run of w values share a
-// fingerprint, wherever the run stands.
-func TestWinnowGuarantee(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 5))
-	const w = 8
-	for trial := 0; trial < 200; trial++ {
-		run := make([]uint64, w)
-		for i := range run {
-			run[i] = rng.Uint64()
-		}
-		a := append(append(benchSetRng(rng, rng.IntN(50)), run...), benchSetRng(rng, rng.IntN(50))...)
-		b := append(append(benchSetRng(rng, rng.IntN(50)), run...), benchSetRng(rng, rng.IntN(50))...)
-		fa, fb := Winnow(nil, a, w, 1), Winnow(nil, b, w, 1)
-		shared := false
-		for _, x := range fa {
-			if slices.Contains(fb, x) {
-				shared = true
-			}
-		}
-		if !shared {
-			t.Fatalf("trial %d: a shared run of %d values gave no shared fingerprint", trial, w)
-		}
-	}
-}
-
-func benchSetRng(rng *rand.Rand, n int) []uint64 {
-	s := make([]uint64, n)
-	for i := range s {
-		s[i] = rng.Uint64()
-	}
-	return s
-}
-
-func TestWinnowAllocs(t *testing.T) {
-	h := benchSet(2000)
-	var wn Winnower
-	dst := wn.Winnow(nil, h, 8, 1)
-	if a := testing.AllocsPerRun(50, func() { dst = wn.Winnow(dst[:0], h, 8, 1) }); a != 0 {
-		t.Errorf("%v allocations", a)
-	}
-}
-
-func BenchmarkWinnow(b *testing.B) {
-	h := benchSet(500)
-	var wn Winnower
-	var dst []uint64
-	b.SetBytes(8 * 500)
-	b.ReportAllocs()
-	for b.Loop() {
-		dst = wn.Winnow(dst[:0], h, 8, 1)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*500), "ns/shingle")
+	return float64(eq) / float64(len(a))
 }

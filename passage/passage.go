@@ -20,6 +20,8 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
+
+	"github.com/neardup/neardup/internal/mix"
 )
 
 // Seq is a text's shingle sequence prepared for comparison. Create one with
@@ -144,7 +146,7 @@ func shareAny(a, b []uint64) bool {
 // slotOf is the first slot of h in a table of 2^(64-shift) slots: the
 // top bits of h mixed, so that hashes that are not spread (small
 // integers in tests) spread all the same.
-func slotOf(h uint64, shift int) int { return int((h * 0x9e3779b97f4a7c15) >> (uint(shift) & 63)) }
+func slotOf(h uint64, shift int) int { return int(mix.Slot(h, uint(shift))) }
 
 // Len reports the number of shingles in the sequence.
 func (s *Seq) Len() int { return s.n }
@@ -349,7 +351,7 @@ func (m *Matcher) lookup(b *Seq, hits []hit) ([]hit, int) {
 	hits = slices.Grow(hits[:0], len(b.hs))[:len(b.hs)]
 	n := 0
 	for x, h := range b.hs {
-		k := int((h*0x9e3779b97f4a7c15)>>shift) & mask
+		k := int(mix.Slot(h, uint(shift))) & mask
 		for keys[k] != h && keys[k] != empty {
 			k = (k + 1) & mask
 		}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/neardup/neardup/internal/swar"
+
 	"github.com/neardup/neardup/detect"
 )
 
@@ -142,7 +144,7 @@ func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// Eight plain bytes at a time: no quote, backslash, control
 		// or byte of 0x80 and above among them.
-		if i+8 <= len(s) && plain8(load8(s[i:])) {
+		if i+8 <= len(s) && plain8(swar.Load8(s, i)) {
 			i += 8
 			continue
 		}
@@ -193,18 +195,11 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// plain8 reports whether the eight bytes of x (load8) are all printable
+// plain8 reports whether the eight bytes of x (swar.Load8) are all printable
 // ASCII other than a quote and a backslash.
 func plain8(x uint64) bool {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	q := x ^ (lo * '"')
 	b := x ^ (lo * '\\')
 	return ((q-lo)&^q|(b-lo)&^b|(x-lo*0x20)&^x|x)&hi == 0
-}
-
-// load8 returns the first eight bytes of s as a little-endian word.
-func load8(s string) uint64 {
-	s = s[:8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }

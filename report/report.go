@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/neardup/neardup/detect"
+	"github.com/neardup/neardup/internal/swar"
 )
 
 // Report is what the writers render: a result and the warnings met while
@@ -355,18 +356,9 @@ func documentsByID(docs []detect.Document) func(id string) *detect.Document {
 	}
 }
 
-// Longest returns up to n passages, longest first, ties in text order.
-// It does not modify ps.
-func Longest(ps []detect.Passage, n int) []detect.Passage {
-	out := make([]detect.Passage, 0, min(n, len(ps)))
-	for _, i := range longest(nil, ps, n) {
-		out = append(out, ps[i])
-	}
-	return out
-}
-
-// longest appends to idx the indexes in ps of Longest(ps, n) and returns
-// the extended slice, in which it sorts all of ps's indexes.
+// longest appends to idx the indexes of ps's n longest passages,
+// longest first, ties in text order, and returns the extended slice, in
+// which it sorts all of ps's indexes.
 func longest(idx []int, ps []detect.Passage, n int) []int {
 	m := len(idx)
 	for i := range ps {
@@ -406,7 +398,7 @@ func appendQuote(dst []byte, s string, max int) []byte {
 		// either end: a first space after another or at the start folds
 		// away (the byte at a time path below does that), a last one
 		// waits for the next word.
-		if i+8 <= len(s) && plainText8(load8(s[i:])) && (s[i] != ' ' || !space && len(dst) > n) {
+		if i+8 <= len(s) && plainText8(swar.Load8(s, i)) && (s[i] != ' ' || !space && len(dst) > n) {
 			if space {
 				dst = append(dst, ' ')
 			}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/detect"
+	"github.com/neardup/neardup/internal/swar"
 )
 
 func sample() Report {
@@ -198,7 +199,7 @@ func TestPlainText8(t *testing.T) {
 				spaceBang = true
 			}
 		}
-		if got := plainText8(load8(string(s[:]))); got != want && !(want && spaceBang) {
+		if got := plainText8(swar.Load8(string(s[:]), 0)); got != want && !(want && spaceBang) {
 			t.Fatalf("plainText8(%q) = %v, want %v", s, got, want)
 		}
 	}

@@ -23,6 +23,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/neardup/neardup/internal/swar"
+
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -157,14 +159,14 @@ const blockRead = 64 + 8
 func (t *Text) asciiBlock(text string, i int) int {
 	var word, high, anyHigh uint64 // bit b for text[i+b]
 	for c := 0; c < 8; c++ {
-		x := load8(text, i+8*c)
+		x := swar.Load8(text, i+8*c)
 		hi := x & msb
 		anyHigh |= hi
 		word |= gather(alnum(x&^msb)&^hi) << (8 * c)
 	}
 	if anyHigh != 0 { // rare in most text: gathered only then
 		for c := 0; c < 8; c++ {
-			high |= gather(load8(text, i+8*c)&msb) << (8 * c)
+			high |= gather(swar.Load8(text, i+8*c)&msb) << (8 * c)
 		}
 	}
 	limit := bits.TrailingZeros64(high) // 64 if none
@@ -190,7 +192,7 @@ func (t *Text) asciiBlock(text string, i int) int {
 		}
 		// ASCII letters and digits are in lower case with bit 0x20 set.
 		for k := 0; k < e-s; k += 8 {
-			binary.LittleEndian.PutUint64(buf[n+k:], load8(text, i+s+k)|0x20*lsb)
+			binary.LittleEndian.PutUint64(buf[n+k:], swar.Load8(text, i+s+k)|0x20*lsb)
 		}
 		t.Tokens = append(t.Tokens, Token{int32(i + s), int32(i + e), int32(n), int32(n + e - s)})
 		n += e - s
@@ -211,12 +213,6 @@ const (
 	lsb = 0x0101010101010101
 	msb = 0x8080808080808080
 )
-
-func load8(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
 
 // inRange marks the bytes of x, all below 0x80, from lo to hi.
 func inRange(x uint64, lo, hi byte) uint64 {

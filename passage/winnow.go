@@ -1,11 +1,13 @@
-package minhash
+package passage
 
 import (
 	"math"
 	"slices"
+
+	"github.com/neardup/neardup/internal/mix"
 )
 
-// Winnow appends to dst the fingerprints of a sequence of hashes by
+// Winnower fingerprints a text's passages: its Winnow appends to dst the fingerprints of a sequence of hashes by
 // winnowing (Schleimer, Wilkerson & Aiken, "Winnowing: Local Algorithms
 // for Document Fingerprinting", SIGMOD 2003): in every window of w
 // consecutive values the one whose seeded mix is least is selected, and
@@ -17,20 +19,14 @@ import (
 // similarity, and two sequences that share a run of w values or more
 // certainly share a fingerprint. About 2/(w+1) of the values are kept.
 // Ties go to the rightmost minimum. A Winnower's Winnow allocates nothing
-// beyond dst once it has winnowed a sequence as long.
-func Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
-	var wn Winnower
-	return wn.Winnow(dst, hashes, w, seed)
-}
-
-// Winnower winnows, reusing its memory. The zero value is ready to use;
-// a Winnower is not safe for concurrent use.
+// beyond dst once it has winnowed a sequence as long. The zero value is
+// ready to use; a Winnower is not safe for concurrent use.
 type Winnower struct {
 	v      []uint64 // the mixed values of the sequence
 	pm, sm []int32  // prefix and suffix minima of blocks of w values
 }
 
-// Winnow is like the function Winnow.
+// Winnow appends the fingerprints of hashes to dst, as the type says.
 //
 // The minima of all windows are found without a branch a value (van Herk
 // 1992; Gil & Werman 1993): the sequence is cut into blocks of w values,
@@ -39,7 +35,7 @@ type Winnower struct {
 // minimum) and of the other's start (a prefix minimum).
 func (wn *Winnower) Winnow(dst, hashes []uint64, w int, seed uint64) []uint64 {
 	if w < 1 {
-		panic("minhash: window must be positive")
+		panic("passage: window must be positive")
 	}
 	n := len(hashes)
 	if n == 0 {
@@ -77,7 +73,7 @@ func (wn *Winnower) winnow(dst, hashes []uint64, off, w int, seed uint64, last i
 		// Ties go to the rightmost value, from either direction.
 		best, bv := start, uint64(math.MaxUint64)
 		for j, h := range hashes[start:end] {
-			x := mix(h ^ seed)
+			x := mix.Split64(h ^ seed)
 			v[start+j] = x
 			if x <= bv {
 				best, bv = start+j, x

@@ -1,11 +1,11 @@
-package lsh
+package radix
 
 import "slices"
 
 // SortKeys sorts keys with an LSD radix sort using scratch, which must be
 // at least as long as keys: several times faster than comparison sorting for the
 // millions of packed (key, document) integers a corpus is filed under.
-func SortKeys[K uint32 | uint64](keys, scratch []K) { SortHigh(keys, scratch, 0) }
+func Sort[K uint32 | uint64](keys, scratch []K) { SortHigh(keys, scratch, 0) }
 
 // SortHigh is SortKeys by the bits of keys from bit low (0 is the least
 // significant) upward: keys that differ only below it may end in any
