@@ -38,7 +38,7 @@ func mustRun(t testing.TB, docs []corpus.Doc, o Options) *Result {
 func pairList(res *Result) string {
 	var s []string
 	for _, p := range res.Pairs {
-		s = append(s, p.A+"~"+p.B+":"+p.Kind)
+		s = append(s, p.A+"~"+p.B+":"+string(p.Kind))
 	}
 	return strings.Join(s, " ")
 }
@@ -396,7 +396,7 @@ func TestDirection(t *testing.T) {
 	for _, c := range []struct {
 		i, j   int
 		ca, cb float64
-		kind   string
+		kind   Kind
 		want   string
 	}{
 		{0, 1, 0.95, 0.30, Reuse, AToB},              // a, dated first, is in b
@@ -643,7 +643,7 @@ func TestClustersAreComponents(t *testing.T) {
 			}
 			i, j = min(i, j), max(i, j)
 			used[[2]int{i, j}] = true
-			p := Pair{I: i, J: j, Kind: []string{Reuse, NearDuplicate, Candidate}[rng.IntN(3)], ContainmentA: float64(rng.IntN(5)) / 4, ContainmentB: float64(rng.IntN(5)) / 4}
+			p := Pair{I: i, J: j, Kind: []Kind{Reuse, NearDuplicate, Candidate}[rng.IntN(3)], ContainmentA: float64(rng.IntN(5)) / 4, ContainmentB: float64(rng.IntN(5)) / 4}
 			pairs = append(pairs, p)
 			if p.Kind != Candidate {
 				adj[i], adj[j] = append(adj[i], j), append(adj[j], i)

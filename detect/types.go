@@ -2,10 +2,14 @@ package detect
 
 import "github.com/neardup/neardup/corpus"
 
+// Kind is what a verified pair is: Duplicate, NearDuplicate, Reuse or
+// Candidate.
+type Kind string
+
 // Kinds of pairs.
 const (
 	// Duplicate pairs have the same normalised text.
-	Duplicate = "duplicate"
+	Duplicate Kind = "duplicate"
 	// NearDuplicate pairs have whole-document Jaccard similarity at or
 	// above the threshold.
 	NearDuplicate = "near-duplicate"
@@ -75,8 +79,7 @@ type Passage struct {
 type Pair struct {
 	A string `json:"a"`
 	B string `json:"b"`
-	// Kind is Duplicate, NearDuplicate, Reuse or Candidate.
-	Kind string `json:"kind"`
+	Kind Kind `json:"kind"`
 	// Score is the figure the decision is made on: the largest of the
 	// Jaccard similarity and the two coverages.
 	Score float64 `json:"score"`

@@ -75,7 +75,7 @@ func pairSet(pairs []detect.Pair) []string {
 	var s []string
 	for _, p := range pairs {
 		if p.Decided() {
-			s = append(s, p.A+"~"+p.B+":"+p.Kind)
+			s = append(s, p.A+"~"+p.B+":"+string(p.Kind))
 		}
 	}
 	slices.Sort(s)

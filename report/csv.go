@@ -55,7 +55,7 @@ func appendCSVRow(b []byte, p *detect.Pair, statuses ...string) []byte {
 	for _, s := range statuses {
 		b = appendCSVField(append(b, ','), s)
 	}
-	b = appendCSVField(append(b, ','), p.Kind)
+	b = appendCSVField(append(b, ','), string(p.Kind))
 	for _, f := range [...]float64{p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB} {
 		b = appendFixed(append(b, ','), f, 4)
 	}

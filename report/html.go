@@ -118,7 +118,7 @@ func HTML(w io.Writer, r Report, texts func(i int) string) error {
 		}
 	}
 	for _, p := range r.Pairs {
-		hp := htmlPair{AB: [2]int{p.I, p.J}, Kind: p.Kind, Score: round(p.Score), Jaccard: round(p.Jaccard), CA: round(p.ContainmentA), CB: round(p.ContainmentB)}
+		hp := htmlPair{AB: [2]int{p.I, p.J}, Kind: string(p.Kind), Score: round(p.Score), Jaccard: round(p.Jaccard), CA: round(p.ContainmentA), CB: round(p.ContainmentB)}
 		for _, ps := range p.Passages {
 			hp.Passages = append(hp.Passages, [4]int{offsets[p.I][ps.A.Start], offsets[p.I][ps.A.End], offsets[p.J][ps.B.Start], offsets[p.J][ps.B.End]})
 		}

@@ -24,7 +24,7 @@ func appendPair(b []byte, p *detect.Pair, prefix string) ([]byte, bool) {
 	b = appendKey(append(b, ','), in, "b")
 	b = appendString(b, p.B)
 	b = appendKey(append(b, ','), in, "kind")
-	b = appendString(b, p.Kind)
+	b = appendString(b, string(p.Kind))
 	for _, f := range [...]struct {
 		name string
 		v    float64

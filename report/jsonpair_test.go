@@ -29,7 +29,7 @@ func TestAppendPairMatchesEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 6))
 	floats := []float64{0, 1, 0.5, 1.0 / 3, 1e-6, 9.99e-7, 1e-7, 2.5e-12, 1e20, 1e21, 123456789.125, math.SmallestNonzeroFloat64, -0.25}
 	for trial := range 2000 {
-		p := detect.Pair{A: awkward(rng), B: awkward(rng), Kind: awkward(rng), Shared: rng.IntN(1 << 20)}
+		p := detect.Pair{A: awkward(rng), B: awkward(rng), Kind: detect.Kind(awkward(rng)), Shared: rng.IntN(1 << 20)}
 		for _, f := range []*float64{&p.Score, &p.Jaccard, &p.ContainmentA, &p.ContainmentB, &p.CoverageA, &p.CoverageB} {
 			if rng.IntN(2) == 0 {
 				*f = floats[rng.IntN(len(floats))]
@@ -118,7 +118,7 @@ func TestCSVRowMatchesEncodingCSV(t *testing.T) {
 		return awkward(rng)
 	}
 	for trial := range 3000 {
-		p := detect.Pair{A: field(), B: field(), Kind: field(), Shared: rng.IntN(1 << 20),
+		p := detect.Pair{A: field(), B: field(), Kind: detect.Kind(field()), Shared: rng.IntN(1 << 20),
 			Score: rng.Float64(), Jaccard: float64(rng.IntN(3)) / 2, ContainmentA: 1e-9, ContainmentB: 123.45678, CoverageA: rng.Float64(), CoverageB: 0}
 		for range rng.IntN(4) {
 			p.Passages = append(p.Passages, detect.Passage{Words: rng.IntN(100)})
@@ -129,7 +129,7 @@ func TestCSVRowMatchesEncodingCSV(t *testing.T) {
 		for _, ps := range p.Passages {
 			words += ps.Words
 		}
-		cw.Write([]string{Neutral(p.A), Neutral(p.B), p.Kind, ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
+		cw.Write([]string{Neutral(p.A), Neutral(p.B), string(p.Kind), ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
 			ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(len(p.Passages)), strconv.Itoa(words)})
 		cw.Flush()
 		if got := appendCSVRow(nil, &p); !bytes.Equal(got, want.Bytes()) {

@@ -144,7 +144,7 @@ func TestOutputsKeepOrder(t *testing.T) {
 		p := detect.Pair{A: fmt.Sprintf("doc,%d", i), B: fmt.Sprintf("doc \"%d\"", i+1), Kind: detect.Reuse, Score: float64(1500-i) / 1500, Shared: i,
 			Passages: []detect.Passage{{Words: i % 7}}}
 		res.Pairs = append(res.Pairs, p)
-		cw.Write([]string{p.A, p.B, p.Kind, ff(p.Score), "0.0000", "0.0000", "0.0000", "0.0000", "0.0000", strconv.Itoa(i), "1", strconv.Itoa(i % 7)})
+		cw.Write([]string{p.A, p.B, string(p.Kind), ff(p.Score), "0.0000", "0.0000", "0.0000", "0.0000", "0.0000", strconv.Itoa(i), "1", strconv.Itoa(i % 7)})
 	}
 	cw.Flush()
 	var got bytes.Buffer

@@ -22,23 +22,6 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
-// Exit codes.
-const (
-	exitOK          = 0
-	exitMatch       = 1 // reserved for --fail-on-match
-	exitUsage       = 2 // bad usage or unreadable input
-	exitFailed      = 3 // the run failed: output not written
-	exitInterrupted = 130
-)
-
-// usageError marks errors that are the caller's to fix.
-type usageError struct{ err error }
-
-func (u usageError) Error() string { return u.err.Error() }
-func (u usageError) Unwrap() error { return u.err }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
 // Run runs neardup with args (args[0] is the program name) and returns the
 // exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -47,54 +30,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	redis.SetLogger(quietLogger{})
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, reorder(app, args))
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stderr, "neardup: interrupted; no output written")
-		return exitInterrupted
+	if err != nil {
+		sayFailure(stderr, err)
 	}
-	var ec cli.ExitCoder
-	if errors.As(err, &ec) {
-		if msg := err.Error(); msg != "" {
-			fmt.Fprintln(stderr, "neardup:", msg)
-		}
-		return ec.ExitCode()
-	}
-	fmt.Fprintln(stderr, "neardup:", err)
-	var ue usageError
-	if errors.As(err, &ue) || isFlagError(err) {
-		return exitUsage
-	}
-	return exitFailed
-}
-
-// inputError classes an error of reading the input: an input path that
-// cannot be read is the caller's to fix (usage, exit 2); anything else
-// (a limit passed, an interruption) is returned as it is.
-func inputError(ctx context.Context, err error) error {
-	var ce *corpus.Error
-	if ctx.Err() == nil && errors.As(err, &ce) {
-		return usageError{err}
-	}
-	return err
+	return exitCode(err)
 }
 
 // quietLogger drops go-redis's log lines.
 type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
-
-// isFlagError reports whether err comes from parsing the command line.
-func isFlagError(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"flag provided but not defined", "invalid value", "flag needs an argument", "Required flag", "No help topic"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
 
 func onUsageError(c *cli.Context, err error, isSub bool) error {
 	help := "neardup --help"
@@ -149,6 +94,9 @@ func withExitCodes(cmds []*cli.Command) []*cli.Command {
 			withExitCodes(c.Subcommands)
 			continue
 		}
+		if defines(c, "db") && c.Before == nil {
+			c.Before = requireDB
+		}
 		if strings.Contains(c.Description, "Exit codes") {
 			continue
 		}
@@ -163,6 +111,14 @@ func withExitCodes(cmds []*cli.Command) []*cli.Command {
 		c.Description += codes
 	}
 	return cmds
+}
+
+// requireDB refuses a command of the index run without --db.
+func requireDB(c *cli.Context) error {
+	if c.String("db") == "" {
+		return usagef("%s needs --db PATH or --db redis://HOST:PORT/N (see %s --help)", c.Command.HelpName, c.Command.HelpName)
+	}
+	return nil
 }
 
 // detectFlags are the flags that shape detection, shared by commands.
@@ -398,7 +354,7 @@ func readEach(ctx context.Context, con *console, r *corpus.Reader, paths []strin
 		switch {
 		case err == nil, errors.Is(err, stopped):
 		default:
-			yield(corpus.Doc{}, inputError(ctx, err))
+			yield(corpus.Doc{}, err)
 		}
 	}
 }

@@ -98,7 +98,7 @@ func explainPair(c *cli.Context, r report.Report, phrases []detect.Passage) erro
 		return err
 	}
 	p := r.Pairs[0]
-	verdict := map[string]string{
+	verdict := map[detect.Kind]string{
 		detect.Duplicate:     "duplicate: the same text once normalised",
 		detect.NearDuplicate: fmt.Sprintf("near-duplicate: Jaccard %.3f ≥ threshold %.2f", p.Jaccard, r.Params.Threshold),
 		detect.Reuse:         fmt.Sprintf("reuse: shared passages cover %.3f of one document ≥ %.2f", max(p.CoverageA, p.CoverageB), r.Params.ReuseScore),

@@ -29,7 +29,7 @@ Examples:
    neardup eval --truth pairs.tsv --class-column category --only-classes cut,light,non result.json
    neardup eval --truth planted.tsv --complete result.json`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "truth", Required: true, Usage: "TSV `FILE` of labeled pairs"},
+			&cli.StringFlag{Name: "truth", Usage: "TSV `FILE` of labeled pairs (required)"},
 			&cli.StringFlag{Name: "a-column", Usage: "column of the first id (default: the first column)"},
 			&cli.StringFlag{Name: "b-column", Usage: "column of the second id (default: the second column)"},
 			&cli.StringFlag{Name: "truth-column", Usage: "the 0/1 column (default: is_reuse, label, truth, positive or is_duplicate)"},
@@ -42,6 +42,9 @@ Examples:
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("eval needs one scan result (JSON); got %d arguments", c.NArg())
+			}
+			if c.String("truth") == "" {
+				return usagef("eval needs --truth FILE (see neardup eval --help)")
 			}
 			f, err := os.Open(c.String("truth"))
 			if err != nil {

@@ -26,7 +26,7 @@ func profileFlag() cli.Flag {
 }
 
 func dbFlag() cli.Flag {
-	return &cli.StringFlag{Name: "db", Required: true, Usage: "the index: a file `PATH` (bbolt), or redis://HOST:PORT/N", Category: "Index"}
+	return &cli.StringFlag{Name: "db", Usage: "the index: a file `PATH` (bbolt), or redis://HOST:PORT/N (required)", Category: "Index"}
 }
 
 func lockWaitFlag() cli.Flag {
@@ -188,8 +188,11 @@ func openStore(ctx context.Context, db string, mode storeMode, wait time.Duratio
 }
 
 // hasFlag reports whether c's command defines the flag name.
-func hasFlag(c *cli.Context, name string) bool {
-	for _, f := range c.Command.Flags {
+func hasFlag(c *cli.Context, name string) bool { return defines(c.Command, name) }
+
+// defines reports whether cmd defines the flag name.
+func defines(cmd *cli.Command, name string) bool {
+	for _, f := range cmd.Flags {
 		if slices.Contains(f.Names(), name) {
 			return true
 		}
@@ -321,7 +324,7 @@ func indexRun(c *cli.Context, write bool) error {
 	if !write && c.Bool("fail-on-match") {
 		for _, p := range out.Result.Pairs {
 			if p.Decided() {
-				return cli.Exit("", exitMatch)
+				return errMatched
 			}
 		}
 	}
@@ -512,7 +515,7 @@ damage is a meta page.`,
 				fmt.Fprintln(c.App.Writer, p)
 			}
 			if len(problems) > 0 {
-				return cli.Exit(fmt.Sprintf("%s: %s found", index.Redact(db), count(len(problems), "problem")), exitFailed)
+				return fmt.Errorf("%s: %s found", index.Redact(db), count(len(problems), "problem"))
 			}
 			fmt.Fprintf(c.App.Writer, "%s: no damage found\n", index.Redact(db))
 			return nil

@@ -53,7 +53,7 @@ func (s *fileSource) Each(ctx context.Context, fn func(i int, d corpus.Doc) erro
 	s.con.clear()
 	s.con.summary()
 	if err != nil {
-		return inputError(ctx, err)
+		return err
 	}
 	return nil
 }
