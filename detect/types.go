@@ -77,9 +77,9 @@ type Passage struct {
 
 // Pair is a verified pair of documents. A precedes B in document order.
 type Pair struct {
-	A string `json:"a"`
-	B string `json:"b"`
-	Kind Kind `json:"kind"`
+	A    string `json:"a"`
+	B    string `json:"b"`
+	Kind Kind   `json:"kind"`
 	// Score is the figure the decision is made on: the largest of the
 	// Jaccard similarity and the two coverages.
 	Score float64 `json:"score"`
