@@ -221,7 +221,7 @@ func (f *filter) bit(k uint64) uint64 {
 // order of first appearance, and returns the number of distinct hashes,
 // or -1 when two different hashes share a key, which a set of keys cannot
 // tell apart (rare, in 36 bits): then they are counted later.
-func (wk *worker) distinctKeys(dst, hashes []uint64) ([]uint64, int) {
+func (wk *filer) distinctKeys(dst, hashes []uint64) ([]uint64, int) {
 	if len(hashes) > sortDistinct {
 		return distinctSorted(dst, hashes)
 	}

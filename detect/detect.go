@@ -21,7 +21,6 @@ import (
 	"slices"
 
 	"github.com/neardup/neardup/passage"
-	"github.com/neardup/neardup/shingle"
 )
 
 // reported reports whether a verified pair is reported at minScore, reuse
@@ -52,8 +51,8 @@ func SortPairs(pairs []Pair) {
 	})
 }
 
-// side is what verify needs of a document.
-type side struct {
+// verifyDoc is what verify needs of a document.
+type verifyDoc struct {
 	seq    passage.Seq
 	norm   [2]uint64
 	tokens int
@@ -61,9 +60,9 @@ type side struct {
 
 // verify computes the exact figures of one pair, and its passages if it
 // is reported at minScore (so that the many pairs that are not cost no
-// allocation). Its passages hold shingle indexes, not yet byte ranges:
+// allocation). Its passages hold shingle ranges, not yet byte ranges:
 // see addEvidence.
-func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool, minScore float64, slab *passageSlab) Pair {
+func verify(m *passage.Matcher, a, b *verifyDoc, o *Options, stock func(uint64) bool, minScore float64, slab *passageSlab) Pair {
 	var p Pair
 	sa, sb := &a.seq, &b.seq
 	if a.norm == b.norm && a.tokens > 0 {
@@ -71,7 +70,7 @@ func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool,
 		p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB = 1, 1, 1, 1
 		p.Shared = sa.Distinct()
 		if sa.Len() > 0 {
-			p.Passages = []Passage{{A: Span{0, sa.Len() - 1}, B: Span{0, sb.Len() - 1}}}
+			p.Passages = []Passage{{inA: shingleRange{0, sa.Len() - 1}, inB: shingleRange{0, sb.Len() - 1}}}
 		}
 		return p
 	}
@@ -107,7 +106,7 @@ func verify(m *passage.Matcher, a, b *side, o *Options, stock func(uint64) bool,
 	if len(res.Passages) > 0 && reported(&p, minScore, o.ReuseScore) {
 		p.Passages = slab.take(len(res.Passages))
 		for i, ps := range res.Passages {
-			p.Passages[i] = Passage{A: Span{ps.A0, ps.A1}, B: Span{ps.B0, ps.B1}}
+			p.Passages[i] = Passage{inA: shingleRange{ps.A0, ps.A1}, inB: shingleRange{ps.B0, ps.B1}}
 		}
 	}
 	return p
@@ -135,12 +134,12 @@ func (s *passageSlab) take(n int) []Passage {
 // coveredUnits counts the units (tokens or characters) covered by the
 // passages' shingle ranges on one side, each range first..last covering
 // units first..last+k-1.
-func coveredUnits(ps []passage.Passage, k int, side func(passage.Passage) (int, int)) int {
+func coveredUnits(ps []passage.Passage, k int, sideOf func(passage.Passage) (int, int)) int {
 	type iv struct{ s, e int }
 	var buf [16]iv // most pairs have few passages: no allocation
 	ivs := buf[:0]
 	for _, p := range ps {
-		f, l := side(p)
+		f, l := sideOf(p)
 		ivs = append(ivs, iv{f, l + k})
 	}
 	slices.SortFunc(ivs, func(x, y iv) int { return cmp.Compare(x.s, y.s) })
@@ -154,29 +153,4 @@ func coveredUnits(ps []passage.Passage, k int, side func(passage.Passage) (int, 
 		end = max(end, v.e)
 	}
 	return n
-}
-
-// addEvidence turns the shingle ranges of p's passages into byte ranges
-// and text of ta (tokenised from textA) and tb.
-func addEvidence(p *Pair, c shingle.Config, ta, tb *shingle.Text, textA, textB string) {
-	for k := range p.Passages {
-		evidenceA(&p.Passages[k], c, ta, textA)
-		evidenceB(&p.Passages[k], c, tb, textB)
-	}
-}
-
-// evidenceA turns the shingle range of ps in A into a byte range and text
-// of ta, tokenised from textA, and counts its words. It reads and writes
-// only A's fields, so that another goroutine may do B's.
-func evidenceA(ps *Passage, c shingle.Config, ta *shingle.Text, textA string) {
-	from, to := c.Tokens(ta, ps.A.Start, ps.A.End)
-	ps.Words = to - from
-	as, ae := c.Span(ta, ps.A.Start, ps.A.End)
-	ps.A, ps.Text = Span{as, ae}, textA[as:ae]
-}
-
-// evidenceB is evidenceA for B's side.
-func evidenceB(ps *Passage, c shingle.Config, tb *shingle.Text, textB string) {
-	bs, be := c.Span(tb, ps.B.Start, ps.B.End)
-	ps.B, ps.TextB = Span{bs, be}, textB[bs:be]
 }

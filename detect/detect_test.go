@@ -490,7 +490,7 @@ func BenchmarkRunSeeds(b *testing.B) {
 // different hashes share a key.
 func TestDistinctKeys(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
-	var wk worker
+	var wk filer
 	for trial := 0; trial < 400; trial++ {
 		hs := make([]uint64, rng.IntN(300))
 		for i := range hs {

@@ -198,8 +198,8 @@ func bandSalt(b int) uint64 { return (uint64(b) + 1) * 0xd6e8feb86659fd93 }
 // the caller.
 func Verify(o Options, fa, fb *Features, textA, textB string, stock func(uint64) bool) Pair {
 	var m passage.Matcher
-	a := side{seq: *passage.NewSeq(fa.Hashes), norm: fa.Norm, tokens: fa.Tokens}
-	b := side{seq: *passage.NewSeq(fb.Hashes), norm: fb.Norm, tokens: fb.Tokens}
+	a := verifyDoc{seq: *passage.NewSeq(fa.Hashes), norm: fa.Norm, tokens: fa.Tokens}
+	b := verifyDoc{seq: *passage.NewSeq(fb.Hashes), norm: fb.Norm, tokens: fb.Tokens}
 	p := verify(&m, &a, &b, &o, stock, 0, nil) // 0: passages whatever the score
 	var ta, tb shingle.Text
 	ta.Tokenize(textA)

@@ -73,7 +73,15 @@ type Passage struct {
 	// Text and TextB are the passage as it stands in A and in B.
 	Text  string `json:"text"`
 	TextB string `json:"text_b"`
+
+	// inA and inB are the passage's shingles in A and B, from
+	// verification until evidence turns them into A and B.
+	inA, inB shingleRange
 }
+
+// shingleRange is the shingles First to Last, both included, of a
+// document.
+type shingleRange struct{ First, Last int }
 
 // Pair is a verified pair of documents. A precedes B in document order.
 type Pair struct {

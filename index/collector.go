@@ -22,7 +22,7 @@ type collector struct {
 	// cache holds the indexed documents loaded during a batch to verify
 	// against, checked the documents a Check has checked, for the rest of
 	// the run.
-	cache, checked map[string]*found
+	cache, checked map[string]*loadedDoc
 	settled        int // documents before this batch's, whose texts are settled
 	// permissive makes every shared fingerprint that is not stock propose
 	// a candidate: add stores a superset of the pairs, and delivery
@@ -31,7 +31,7 @@ type collector struct {
 }
 
 func newCollector(x *Index) *collector {
-	return &collector{x: x, at: map[string]int{}, cache: map[string]*found{}, checked: map[string]*found{}}
+	return &collector{x: x, at: map[string]int{}, cache: map[string]*loadedDoc{}, checked: map[string]*loadedDoc{}}
 }
 
 func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
@@ -51,7 +51,7 @@ func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
 // with d, dropping the pairs found with it: d is matched again. The
 // cache cannot hold its old text: it is emptied after each batch, and
 // within d's batch the documents before d do not load it.
-func (c *collector) renew(d *found) {
+func (c *collector) renew(d *loadedDoc) {
 	i, ok := c.at[d.doc.ID]
 	if !ok {
 		return
@@ -69,7 +69,7 @@ func (c *collector) renew(d *found) {
 
 // get returns the document id to verify against, nil if it is not
 // loaded or was removed.
-func (c *collector) get(id string) *found {
+func (c *collector) get(id string) *loadedDoc {
 	if d, ok := c.checked[id]; ok {
 		return d
 	}
@@ -109,7 +109,7 @@ func lookupKeys(f *detect.Features, stock func(uint64) bool) []uint64 {
 // match verifies d against the documents filed under its keys ks (idsOf
 // gives them, and mem those matched but not in the store) that before
 // admits; stock tells the stock phrases.
-func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string) error {
+func (c *collector) match(d loadedDoc, ks []uint64, idsOf func(uint64) []string, stock func(uint64) bool, before func(string) bool, mem map[uint64][]string) error {
 	// The scan's candidate rule (detect/rule.go), for one document.
 	cand := map[string]bool{}
 	common := map[string]int{}
@@ -156,7 +156,7 @@ func (c *collector) match(d found, ks []uint64, idsOf func(uint64) []string, sto
 
 // verify verifies d, document di of the run, against the loaded document
 // id, and keeps the pair if it is reported.
-func (c *collector) verify(d *found, di int, id string, stock func(uint64) bool) {
+func (c *collector) verify(d *loadedDoc, di int, id string, stock func(uint64) bool) {
 	x := c.x
 	o := c.get(id)
 	if o == nil {
@@ -222,7 +222,7 @@ func (c *collector) load(ids []string) error {
 		}
 		d := r.Doc
 		d.Text = text
-		c.cache[need[i]] = &found{doc: d, f: c.x.ws[0].ex.Extract(text), text: text}
+		c.cache[need[i]] = &loadedDoc{doc: d, f: c.x.ws[0].ex.Extract(text), text: text}
 	}
 	return nil
 }

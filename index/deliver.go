@@ -113,7 +113,7 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	stock := x.stockTest(counters, n, false)
 	var list []detect.Document
 	at := map[string]int{}
-	doc := func(d *found) int {
+	doc := func(d *loadedDoc) int {
 		if i, ok := at[d.doc.ID]; ok {
 			return i
 		}
@@ -127,7 +127,7 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	}
 	var groupsErr error
 	groups := x.groupSizes(&groupsErr)
-	docs := map[string]*found{} // loaded; nil for a document removed since
+	docs := map[string]*loadedDoc{} // loaded; nil for a document removed since
 	loader := newCollector(x)
 	var kept []detect.Pair
 	for start := 0; start < len(pairs); start += deliverChunk {

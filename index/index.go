@@ -109,30 +109,33 @@ type Entry struct {
 	Keys   []uint64
 }
 
-// Params are what an index was built with. Opening it with others is an
-// error: its stored keys would not match.
+// Params are what an index was built with, as it records them: the
+// stored counterpart of the options that shape its keys (run options,
+// such as workers or evidence, are not stored). Opening it with others
+// is an error: its stored keys would not match. Names are those of
+// detect.Params.
 type Params struct {
-	Format      int     `json:"format"`
-	NormVersion int     `json:"normalisation_version"`
-	Unit        string  `json:"unit"`
-	K           int     `json:"k"`
-	Hasher      string  `json:"hasher"`
-	Perms       int     `json:"perms"`
-	Seed        uint64  `json:"seed"`
-	Threshold   float64 `json:"threshold"`
-	Bands       int     `json:"bands"`
-	Rows        int     `json:"rows"`
-	Window      int     `json:"window"`
-	Prints      int     `json:"passage_hashes"`
-	SketchDepth int     `json:"sketch_depth"`
-	SketchBits  int     `json:"sketch_bits"`
+	Format        int     `json:"format"`
+	NormVersion   int     `json:"normalisation_version"`
+	Unit          string  `json:"unit"`
+	K             int     `json:"k"`
+	Hasher        string  `json:"hasher"`
+	Perms         int     `json:"perms"`
+	Seed          uint64  `json:"seed"`
+	Threshold     float64 `json:"threshold"`
+	Bands         int     `json:"bands"`
+	Rows          int     `json:"rows"`
+	Window        int     `json:"window"`
+	PassageHashes int     `json:"passage_hashes"`
+	SketchDepth   int     `json:"sketch_depth"`
+	SketchBits    int     `json:"sketch_bits"`
 }
 
 func paramsOf(o detect.Options) Params {
 	p := o.Params(0)
 	return Params{Format: FormatVersion, NormVersion: shingle.Version, Unit: p.Unit, K: p.K, Hasher: p.Hasher,
 		Perms: p.Perms, Seed: p.Seed, Threshold: p.Threshold, Bands: p.Bands.Bands, Rows: p.Bands.Rows,
-		Window: p.Window, Prints: p.PassageHashes, SketchDepth: SketchDepth, SketchBits: SketchBits}
+		Window: p.Window, PassageHashes: p.PassageHashes, SketchDepth: SketchDepth, SketchBits: SketchBits}
 }
 
 // ErrParams is wrapped by Open's error when the index was built with
@@ -150,7 +153,7 @@ type Index struct {
 	store  Store
 	o      detect.Options
 	params Params
-	ws     []*worker // for preparing a batch's documents in parallel; ws[0] serves the rest
+	ws     []*preparer // for preparing a batch's documents in parallel; ws[0] serves the rest
 	// counters is the frequency sketch, read once and then updated with
 	// what this process writes.
 	counters []uint16
@@ -169,7 +172,7 @@ func Open(store Store, o detect.Options) (*Index, error) {
 		if err != nil {
 			return nil, err
 		}
-		x.ws = append(x.ws, &worker{ex: e})
+		x.ws = append(x.ws, &preparer{ex: e})
 	}
 	meta, err := store.Meta()
 	if err != nil {
@@ -195,7 +198,7 @@ func Open(store Store, o detect.Options) (*Index, error) {
 
 func describe(p Params) string {
 	return fmt.Sprintf("%s %d-shingles, %s %d hashes (seed %#x), threshold %v (%d×%d bands), window %d×%d, normalisation v%d, format %d",
-		p.Unit, p.K, p.Hasher, p.Perms, p.Seed, p.Threshold, p.Bands, p.Rows, p.Window, p.Prints, p.NormVersion, p.Format)
+		p.Unit, p.K, p.Hasher, p.Perms, p.Seed, p.Threshold, p.Bands, p.Rows, p.Window, p.PassageHashes, p.NormVersion, p.Format)
 }
 
 // Params returns the index's parameters.
@@ -211,13 +214,13 @@ type record struct {
 	Text     []byte     `json:"text"` // DEFLATE
 }
 
-// worker prepares documents: one goroutine's extractor and compressor.
-type worker struct {
+// preparer prepares documents: one goroutine's extractor and compressor.
+type preparer struct {
 	ex *detect.Extractor
 	zw *flate.Writer // reused: a new one costs more than a record
 }
 
-func (w *worker) encodeRecord(d corpus.Doc, f *detect.Features) ([]byte, error) {
+func (w *preparer) encodeRecord(d corpus.Doc, f *detect.Features) ([]byte, error) {
 	var zb bytes.Buffer
 	if w.zw == nil {
 		w.zw, _ = flate.NewWriter(&zb, flate.BestSpeed)

@@ -79,7 +79,8 @@ func (x *Index) CheckSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error])
 	return out, nil
 }
 
-type found struct {
+// loadedDoc is a document with its features and text, ready to verify.
+type loadedDoc struct {
 	doc  corpus.Doc
 	f    detect.Features
 	text string
@@ -164,7 +165,7 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 	}
 	b := &Batch{}
 	var cc cellCounter
-	var fresh []found
+	var fresh []loadedDoc
 	at := map[string]int{} // the new or changed documents of the chunk, by id
 	added := 0
 	for i, d := range chunk {
@@ -189,7 +190,7 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 		b.Put = append(b.Put, Entry{ID: d.ID, Record: p.rec, Keys: keys(&p.f)})
 		cc.count(&p.f, +1)
 		at[d.ID] = len(fresh)
-		fresh = append(fresh, found{d, p.f, d.Text})
+		fresh = append(fresh, loadedDoc{d, p.f, d.Text})
 	}
 	b.Cells = cc.cells()
 	counters, err := x.sketch()
@@ -238,7 +239,7 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 
 // match matches the chunk's new and changed documents against the index
 // and r.mem, each against those before it.
-func (r *run) match(fresh []found, at map[string]int, stock func(uint64) bool) error {
+func (r *run) match(fresh []loadedDoc, at map[string]int, stock func(uint64) bool) error {
 	kss := make([][]uint64, len(fresh))
 	var all []uint64
 	for i := range fresh {
@@ -298,7 +299,7 @@ func (x *Index) prepare(docs []corpus.Doc, olds [][]byte, write bool) ([]prepare
 	return out, errors.Join(errs...)
 }
 
-func (w *worker) prepare(p *prepared, d corpus.Doc, old []byte, write bool) error {
+func (w *preparer) prepare(p *prepared, d corpus.Doc, old []byte, write bool) error {
 	if old == nil {
 		p.f = w.ex.Extract(d.Text)
 		return w.encode(p, d, write)
@@ -326,7 +327,7 @@ func (w *worker) prepare(p *prepared, d corpus.Doc, old []byte, write bool) erro
 	return w.encode(p, d, write)
 }
 
-func (w *worker) encode(p *prepared, d corpus.Doc, write bool) error {
+func (w *preparer) encode(p *prepared, d corpus.Doc, write bool) error {
 	if !write {
 		return nil
 	}

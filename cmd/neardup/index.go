@@ -222,7 +222,7 @@ func adopt(o *detect.Options, p index.Params, isSet func(string) bool) {
 		o.Window = p.Window
 	}
 	if !isSet("passage-hashes") {
-		o.PassageHashes = p.Prints
+		o.PassageHashes = p.PassageHashes
 	}
 	o.Seed = p.Seed
 }
@@ -438,7 +438,7 @@ func indexStatsCommand() *cli.Command {
 			}
 			fmt.Fprintf(w, "shingles: %s %d-grams, normalisation v%d\n", p.Unit, p.K, p.NormVersion)
 			fmt.Fprintf(w, "signatures: %s, %d hashes, seed %#x, %d bands × %d rows (threshold %v)\n", p.Hasher, p.Perms, p.Seed, p.Bands, p.Rows, p.Threshold)
-			fmt.Fprintf(w, "passages: window %d shingles, %d hash functions; frequency sketch %d × 2^%d\n", p.Window, p.Prints, p.SketchDepth, p.SketchBits)
+			fmt.Fprintf(w, "passages: window %d shingles, %d hash functions; frequency sketch %d × 2^%d\n", p.Window, p.PassageHashes, p.SketchDepth, p.SketchBits)
 			return nil
 		},
 	}
