@@ -28,6 +28,9 @@ type fields struct {
 // decides and words any error. Where scanFlat succeeds, the result is the
 // same as encoding/json's. A string text is decoded while it is scanned,
 // in scratch, which is returned grown for the next call.
+//
+// It is a hand-written state machine over the bytes, kept whole because
+// its states share local variables on the hot path.
 func scanFlat(data []byte, idField, textField string, meta metaFields, scratch []byte) (f fields, _ []byte, ok bool) {
 	if !utf8.Valid(data) {
 		return f, scratch, false
@@ -115,6 +118,9 @@ func skipSpace(data []byte, i int) int {
 }
 
 // skipValue returns the end of the JSON value starting at i.
+//
+// It is a state machine over the bytes, kept whole for the same reason as
+// scanFlat.
 func skipValue(data []byte, i int) (int, bool) {
 	if i >= len(data) {
 		return 0, false
@@ -218,6 +224,9 @@ func skipString(data []byte, i int) (int, bool) {
 // \u escape of a lone surrogate becomes U+FFFD), in one pass: plain
 // bytes are copied eight at a time. ok is false if the string is
 // malformed.
+//
+// It is a state machine over the bytes, kept whole for the same reason as
+// scanFlat.
 func decodeString(dst, data []byte, i int) (_ []byte, end int, ok bool) {
 	// The value is no longer than its JSON, and blocks are written whole
 	// before the length is cut back to their plain bytes: room for eight

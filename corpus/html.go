@@ -10,6 +10,9 @@ import (
 // parseHTML returns the visible text of an HTML page, with block elements
 // on lines of their own, and its title, date, source and URL from the
 // <title> element and the usual <meta> tags (Open Graph, article:*).
+//
+// It is one walk of the token stream with a case for each kind of token,
+// clearer whole than cut into pieces.
 func parseHTML(s string) Doc {
 	var doc Doc
 	var b strings.Builder

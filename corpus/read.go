@@ -14,6 +14,12 @@ import (
 	"unsafe"
 )
 
+// readFile reads the documents of the file name, those without an id of
+// their own named id, and calls fn for each; problems with the file are
+// warned of, and only fn's error is returned.
+//
+// It is long because it handles each failure of opening, sniffing and
+// decompressing a file where it happens, with the warning that names it.
 func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) error) error {
 	kind := kindOf(name)
 	if r.Format != "" && r.roots[name] {

@@ -161,6 +161,8 @@ func Defaults() Options {
 }
 
 // Check reports the first option that cannot work.
+//
+// It is one case per option, which is clearest as one switch.
 func (o *Options) Check() error {
 	switch {
 	case o.Shingle.K < 1:

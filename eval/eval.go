@@ -31,6 +31,9 @@ type TSV struct {
 
 // ReadTSV reads labeled pairs from a tab-separated file with a header
 // row. Errors name the line.
+//
+// It is one pass over the file with each malformed line reported where
+// it is met.
 func (c TSV) ReadTSV(r io.Reader) ([]Label, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)

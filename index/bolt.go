@@ -396,87 +396,16 @@ func (s *Bolt) Scan(fn func(id string, rec []byte) error) error {
 // Apply implements Store: the batch is one transaction.
 func (s *Bolt) Apply(b *Batch) error {
 	return s.update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
 		if b.Meta != nil {
-			if err := meta.Put(keyParams, seal(keyParams, b.Meta)); err != nil {
+			if err := tx.Bucket(bucketMeta).Put(keyParams, seal(keyParams, b.Meta)); err != nil {
 				return err
 			}
 		}
-		count, err := readCount(meta)
-		if err != nil {
+		if err := s.applyDocs(tx, b); err != nil {
 			return err
 		}
-		docs, nums := tx.Bucket(bucketDocs), tx.Bucket(bucketNums)
-		// unfile forgets id's document number: its postings stay in their
-		// segments until a merge drops them, and lookups skip them.
-		unfile := func(id string) error {
-			v := docs.Get([]byte(id))
-			if v == nil {
-				return nil
-			}
-			num, _, err := docValue([]byte(id), v)
-			if err != nil {
-				return err
-			}
-			count--
-			if err := nums.Delete(bytes.Clone(num)); err != nil {
-				return err
-			}
-			return docs.Delete([]byte(id))
-		}
-		for _, e := range b.Delete {
-			if err := unfile(e.ID); err != nil {
-				return err
-			}
-		}
-		var seg []byte
-		for _, e := range b.Put {
-			if err := unfile(e.ID); err != nil {
-				return err
-			}
-			seq, err := nums.NextSequence()
-			if err != nil {
-				return err
-			}
-			if seq > math.MaxUint32 {
-				return errors.New("index full: more than 2^32 documents added over its life")
-			}
-			num := binary.BigEndian.AppendUint32(nil, uint32(seq))
-			if err := docs.Put([]byte(e.ID), seal([]byte(e.ID), append(slices.Clip(num), e.Record...))); err != nil {
-				return err
-			}
-			if err := nums.Put(num, seal(num, []byte(e.ID))); err != nil {
-				return err
-			}
-			count++
-			for _, k := range e.Keys {
-				seg = binary.BigEndian.AppendUint64(seg, k)
-				seg = append(seg, num...)
-			}
-		}
-		if err := meta.Put(keyCount, seal(keyCount, binary.BigEndian.AppendUint64(nil, uint64(max(count, 0))))); err != nil {
+		if err := applyReports(tx, b); err != nil {
 			return err
-		}
-		if len(seg) > 0 {
-			if err := addSegment(tx, sortSegment(seg), s.mergeLimit); err != nil {
-				return err
-			}
-		}
-		if b.Report != nil {
-			ub := tx.Bucket(bucketUndelivered)
-			seq, err := ub.NextSequence()
-			if err != nil {
-				return err
-			}
-			key := binary.BigEndian.AppendUint64(nil, seq)
-			if err := ub.Put(key, seal(key, b.Report)); err != nil {
-				return err
-			}
-		}
-		for _, r := range b.Delivered {
-			if err := tx.Bucket(bucketUndelivered).Delete([]byte(r)); err != nil {
-				return err
-			}
 		}
 		if b.Cells.Len() == 0 {
 			return nil
@@ -497,6 +426,93 @@ func (s *Bolt) Apply(b *Batch) error {
 		}
 		return fold(tx)
 	})
+}
+
+// applyDocs removes b's Delete documents and puts its Put documents, with
+// their numbers, count and a postings segment of their keys, in tx.
+func (s *Bolt) applyDocs(tx *bolt.Tx, b *Batch) error {
+	meta := tx.Bucket(bucketMeta)
+	count, err := readCount(meta)
+	if err != nil {
+		return err
+	}
+	docs, nums := tx.Bucket(bucketDocs), tx.Bucket(bucketNums)
+	// unfile forgets id's document number: its postings stay in their
+	// segments until a merge drops them, and lookups skip them.
+	unfile := func(id string) error {
+		v := docs.Get([]byte(id))
+		if v == nil {
+			return nil
+		}
+		num, _, err := docValue([]byte(id), v)
+		if err != nil {
+			return err
+		}
+		count--
+		if err := nums.Delete(bytes.Clone(num)); err != nil {
+			return err
+		}
+		return docs.Delete([]byte(id))
+	}
+	for _, e := range b.Delete {
+		if err := unfile(e.ID); err != nil {
+			return err
+		}
+	}
+	var seg []byte
+	for _, e := range b.Put {
+		if err := unfile(e.ID); err != nil {
+			return err
+		}
+		seq, err := nums.NextSequence()
+		if err != nil {
+			return err
+		}
+		if seq > math.MaxUint32 {
+			return errors.New("index full: more than 2^32 documents added over its life")
+		}
+		num := binary.BigEndian.AppendUint32(nil, uint32(seq))
+		if err := docs.Put([]byte(e.ID), seal([]byte(e.ID), append(slices.Clip(num), e.Record...))); err != nil {
+			return err
+		}
+		if err := nums.Put(num, seal(num, []byte(e.ID))); err != nil {
+			return err
+		}
+		count++
+		for _, k := range e.Keys {
+			seg = binary.BigEndian.AppendUint64(seg, k)
+			seg = append(seg, num...)
+		}
+	}
+	if err := meta.Put(keyCount, seal(keyCount, binary.BigEndian.AppendUint64(nil, uint64(max(count, 0))))); err != nil {
+		return err
+	}
+	if len(seg) > 0 {
+		return addSegment(tx, sortSegment(seg), s.mergeLimit)
+	}
+	return nil
+}
+
+// applyReports stores b's undelivered report and drops the reports it
+// marks delivered.
+func applyReports(tx *bolt.Tx, b *Batch) error {
+	ub := tx.Bucket(bucketUndelivered)
+	if b.Report != nil {
+		seq, err := ub.NextSequence()
+		if err != nil {
+			return err
+		}
+		key := binary.BigEndian.AppendUint64(nil, seq)
+		if err := ub.Put(key, seal(key, b.Report)); err != nil {
+			return err
+		}
+	}
+	for _, r := range b.Delivered {
+		if err := ub.Delete([]byte(r)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Undelivered implements Store.

@@ -65,43 +65,11 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Summary: r.sum}
-	type key struct{ a, b string }
-	status := map[string]string{}
-	earlier := map[key]bool{}
-	var pairs []key
-	seen := map[key]bool{}
-	for _, rc := range recs {
-		var sp []storedPair
-		if err := json.Unmarshal(rc.Report, &sp); err != nil {
-			return nil, damaged("undelivered report", err)
-		}
-		out.receipts = append(out.receipts, rc.Key)
-		for _, p := range sp {
-			k := key{p.A, p.B}
-			if !seen[k] {
-				seen[k] = true
-				pairs = append(pairs, k)
-			}
-			earlier[k] = earlier[k] || p.Run != r.token
-			status[p.A] = firstStatus(status[p.A], p.SA)
-			status[p.B] = firstStatus(status[p.B], p.SB)
-		}
+	u, err := gather(recs, r.token)
+	if err != nil {
+		return nil, err
 	}
-	// The pairs are verified in order of their first document, a chunk at
-	// a time, each document loaded for the chunk that first needs it and
-	// let go after its last pair, or when more than maxCached are held.
-	slices.SortFunc(pairs, func(p, q key) int {
-		if c := strings.Compare(p.a, q.a); c != 0 {
-			return c
-		}
-		return strings.Compare(p.b, q.b)
-	})
-	uses := map[string]int{}
-	for _, k := range pairs {
-		uses[k.a]++
-		uses[k.b]++
-	}
+	out := &Outcome{Summary: r.sum, receipts: u.receipts}
 	counters, err := x.sketch()
 	if err != nil {
 		return nil, err
@@ -110,31 +78,112 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	stock := x.stockTest(counters, n, false)
-	var list []detect.Document
-	at := map[string]int{}
-	doc := func(d *loadedDoc) int {
-		if i, ok := at[d.doc.ID]; ok {
-			return i
-		}
-		at[d.doc.ID] = len(list)
-		dd := detect.Document{Doc: d.doc, Tokens: d.f.Tokens, Shingles: len(d.f.Hashes), Status: status[d.doc.ID]}
-		if !x.Texts {
-			dd.Text = ""
-		}
-		list = append(list, dd)
-		return len(list) - 1
+	d := &delivery{x: x, u: u, stock: x.stockTest(counters, n, false), at: map[string]int{}}
+	d.groups = x.groupSizes(&d.groupsErr)
+	if err := d.verify(ctx); err != nil {
+		return nil, err
 	}
-	var groupsErr error
-	groups := x.groupSizes(&groupsErr)
-	docs := map[string]*loadedDoc{} // loaded; nil for a document removed since
-	loader := newCollector(x)
-	var kept []detect.Pair
-	for start := 0; start < len(pairs); start += deliverChunk {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	out.Summary.Earlier += d.earlier
+	for _, g := range r.given {
+		if g != nil {
+			if _, ok := d.at[g.ID]; !ok {
+				d.at[g.ID] = len(d.list)
+				d.list = append(d.list, *g)
+			}
 		}
-		chunk := pairs[start:min(start+deliverChunk, len(pairs))]
+	}
+	r.given, d.at = nil, nil // listed: let them go before the list is sorted
+	out.Result = assemble(d.list, d.kept, x.o.Params(0))
+	out.Summary.Pairs = len(out.Result.Pairs)
+	return out, nil
+}
+
+// pairIDs is a pair of documents by id.
+type pairIDs struct{ a, b string }
+
+// undelivered is what the undelivered reports hold: their pairs, each
+// once, in order of ids, whether an earlier run found each, and the
+// status each document had when first found.
+type undelivered struct {
+	pairs    []pairIDs
+	earlier  map[pairIDs]bool
+	status   map[string]string
+	receipts []string
+}
+
+// gather reads the undelivered reports recs; token is this run's.
+func gather(recs []Receipt, token string) (*undelivered, error) {
+	u := &undelivered{earlier: map[pairIDs]bool{}, status: map[string]string{}}
+	seen := map[pairIDs]bool{}
+	for _, rc := range recs {
+		var sp []storedPair
+		if err := json.Unmarshal(rc.Report, &sp); err != nil {
+			return nil, damaged("undelivered report", err)
+		}
+		u.receipts = append(u.receipts, rc.Key)
+		for _, p := range sp {
+			k := pairIDs{p.A, p.B}
+			if !seen[k] {
+				seen[k] = true
+				u.pairs = append(u.pairs, k)
+			}
+			u.earlier[k] = u.earlier[k] || p.Run != token
+			u.status[p.A] = firstStatus(u.status[p.A], p.SA)
+			u.status[p.B] = firstStatus(u.status[p.B], p.SB)
+		}
+	}
+	slices.SortFunc(u.pairs, func(p, q pairIDs) int {
+		if c := strings.Compare(p.a, q.a); c != 0 {
+			return c
+		}
+		return strings.Compare(p.b, q.b)
+	})
+	return u, nil
+}
+
+// delivery verifies undelivered pairs again and lists what it keeps.
+type delivery struct {
+	x         *Index
+	u         *undelivered
+	stock     func(uint64) bool
+	groups    func(uint64) int
+	groupsErr error
+	list      []detect.Document // the documents of kept pairs
+	at        map[string]int    // by id: its place in list
+	kept      []detect.Pair
+	earlier   int // kept pairs that an earlier run found
+}
+
+// doc returns the place of d in the list, adding it if need be.
+func (d *delivery) doc(ld *loadedDoc) int {
+	if i, ok := d.at[ld.doc.ID]; ok {
+		return i
+	}
+	d.at[ld.doc.ID] = len(d.list)
+	dd := detect.Document{Doc: ld.doc, Tokens: ld.f.Tokens, Shingles: len(ld.f.Hashes), Status: d.u.status[ld.doc.ID]}
+	if !d.x.Texts {
+		dd.Text = ""
+	}
+	d.list = append(d.list, dd)
+	return len(d.list) - 1
+}
+
+// verify verifies the pairs in order of their first document, a chunk at
+// a time, each document loaded for the chunk that first needs it and let
+// go after its last pair, or when more than maxCached are held.
+func (d *delivery) verify(ctx context.Context) error {
+	uses := map[string]int{}
+	for _, k := range d.u.pairs {
+		uses[k.a]++
+		uses[k.b]++
+	}
+	docs := map[string]*loadedDoc{} // loaded; nil for a document removed since
+	loader := newCollector(d.x)
+	for start := 0; start < len(d.u.pairs); start += deliverChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		chunk := d.u.pairs[start:min(start+deliverChunk, len(d.u.pairs))]
 		if len(docs) > maxCached {
 			clear(docs) // read again when asked for
 		}
@@ -149,7 +198,7 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 			}
 		}
 		if err := loader.load(need); err != nil {
-			return nil, err
+			return err
 		}
 		for _, id := range need {
 			docs[id] = loader.cache[id]
@@ -162,43 +211,39 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 					delete(docs, id)
 				}
 			}
-			if a == nil || b == nil || !x.o.Keeps(&a.doc, &b.doc) {
-				continue // removed since, or of one source
-			}
-			if !x.o.Candidate(&a.f, &b.f, stock, groups) {
-				continue
-			}
-			p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, stock)
-			if !x.o.Reports(&p) {
-				continue
-			}
-			if !x.Texts { // the passages alone keep text, not the whole documents
-				for i := range p.Passages {
-					p.Passages[i].Text, p.Passages[i].TextB = strings.Clone(p.Passages[i].Text), strings.Clone(p.Passages[i].TextB)
-				}
-			}
-			p.A, p.B, p.I, p.J = k.a, k.b, doc(a), doc(b)
-			kept = append(kept, p)
-			if earlier[k] {
-				out.Summary.Earlier++
-			}
+			d.pair(k, a, b)
 		}
-		if groupsErr != nil {
-			return nil, groupsErr
+		if d.groupsErr != nil {
+			return d.groupsErr
 		}
 	}
-	for _, d := range r.given {
-		if d != nil {
-			if _, ok := at[d.ID]; !ok {
-				at[d.ID] = len(list)
-				list = append(list, *d)
-			}
+	return nil
+}
+
+// pair verifies the pair k of loaded documents a and b (nil if removed
+// since) by the scan's rule, and keeps it if it is reported.
+func (d *delivery) pair(k pairIDs, a, b *loadedDoc) {
+	x := d.x
+	if a == nil || b == nil || !x.o.Keeps(&a.doc, &b.doc) {
+		return // removed since, or of one source
+	}
+	if !x.o.Candidate(&a.f, &b.f, d.stock, d.groups) {
+		return
+	}
+	p := detect.Verify(x.o, &a.f, &b.f, a.text, b.text, d.stock)
+	if !x.o.Reports(&p) {
+		return
+	}
+	if !x.Texts { // the passages alone keep text, not the whole documents
+		for i := range p.Passages {
+			p.Passages[i].Text, p.Passages[i].TextB = strings.Clone(p.Passages[i].Text), strings.Clone(p.Passages[i].TextB)
 		}
 	}
-	r.given, at = nil, nil // listed: let them go before the list is sorted
-	out.Result = assemble(list, kept, x.o.Params(0))
-	out.Summary.Pairs = len(out.Result.Pairs)
-	return out, nil
+	p.A, p.B, p.I, p.J = k.a, k.b, d.doc(a), d.doc(b)
+	d.kept = append(d.kept, p)
+	if d.u.earlier[k] {
+		d.earlier++
+	}
 }
 
 // deliverChunk is the number of pairs delivery verifies at a time.

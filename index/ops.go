@@ -144,30 +144,14 @@ func (r *run) each(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batch
 	return flush()
 }
 
-// chunk indexes (when writing) and matches chunk, adding what it finds
-// to the run: for add, as a report stored with the chunk's documents.
-func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
-	x := r.x
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	ids := make([]string, len(chunk))
-	for i, d := range chunk {
-		ids[i] = d.ID
-	}
-	olds, err := x.store.Records(ids)
-	if err != nil {
-		return err
-	}
-	prep, err := x.prepare(chunk, olds, r.write)
-	if err != nil {
-		return err
-	}
-	b := &Batch{}
+// batchOf sorts the chunk's documents, prepared as prep, into unchanged
+// ones (counted only), and new and changed ones: the batch that writes
+// them (its cells counted), and fresh, the documents to match, with at,
+// their places by id. added counts the new ones.
+func (r *run) batchOf(chunk []corpus.Doc, prep []prepared) (b *Batch, fresh []loadedDoc, at map[string]int, added int) {
+	b = &Batch{}
 	var cc cellCounter
-	var fresh []loadedDoc
-	at := map[string]int{} // the new or changed documents of the chunk, by id
-	added := 0
+	at = map[string]int{}
 	for i, d := range chunk {
 		p := &prep[i]
 		status := detect.StatusNew
@@ -193,6 +177,29 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 		fresh = append(fresh, loadedDoc{d, p.f, d.Text})
 	}
 	b.Cells = cc.cells()
+	return b, fresh, at, added
+}
+
+// chunk indexes (when writing) and matches chunk, adding what it finds
+// to the run: for add, as a report stored with the chunk's documents.
+func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
+	x := r.x
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ids := make([]string, len(chunk))
+	for i, d := range chunk {
+		ids[i] = d.ID
+	}
+	olds, err := x.store.Records(ids)
+	if err != nil {
+		return err
+	}
+	prep, err := x.prepare(chunk, olds, r.write)
+	if err != nil {
+		return err
+	}
+	b, fresh, at, added := r.batchOf(chunk, prep)
 	counters, err := x.sketch()
 	if err != nil {
 		return err

@@ -104,10 +104,28 @@ func verifyValues(tx *bolt.Tx, add func(error) bool) {
 	if err != nil && !add(err) {
 		return
 	}
+	n, ok := verifyDocs(tx, add)
+	if !ok || n != count && !add(damaged("document count", fmt.Errorf("%d recorded, %d documents stored", count, n))) {
+		return
+	}
+	if !verifyNums(tx, add) || !verifySegments(tx, add) {
+		return
+	}
+	if _, err := readSketch(tx); err != nil && !add(err) {
+		return
+	}
+	verifyReports(tx, add)
+}
+
+// errStop ends a ForEach of verification: add asked to stop.
+var errStop = errors.New("stop")
+
+// verifyDocs checks each record, and that its number names it; it returns
+// the number of records and whether to go on.
+func verifyDocs(tx *bolt.Tx, add func(error) bool) (int, bool) {
 	docs, nums := tx.Bucket(bucketDocs), tx.Bucket(bucketNums)
 	n := 0
-	stop := errors.New("stop")
-	err = docs.ForEach(func(k, v []byte) error {
+	err := docs.ForEach(func(k, v []byte) error {
 		n++
 		num, rec, err := docValue(k, v)
 		if err == nil {
@@ -127,35 +145,35 @@ func verifyValues(tx *bolt.Tx, add func(error) bool) {
 			}
 		}
 		if err != nil && !add(err) {
-			return stop
+			return errStop
 		}
 		return nil
 	})
-	if err != nil {
-		return
-	}
-	if n != count && !add(damaged("document count", fmt.Errorf("%d recorded, %d documents stored", count, n))) {
-		return
-	}
-	err = nums.ForEach(func(k, v []byte) error {
-		id, ok := unseal(k, v)
-		if !ok {
-			if !add(damaged(fmt.Sprintf("id of document number %x", k), nil)) {
-				return stop
-			}
-			return nil
+	return n, err == nil
+}
+
+// verifyNums checks that each document number names a stored document;
+// it returns whether to go on.
+func verifyNums(tx *bolt.Tx, add func(error) bool) bool {
+	docs := tx.Bucket(bucketDocs)
+	return tx.Bucket(bucketNums).ForEach(func(k, v []byte) error {
+		var err error
+		if id, ok := unseal(k, v); !ok {
+			err = damaged(fmt.Sprintf("id of document number %x", k), nil)
+		} else if docs.Get(id) == nil {
+			err = damaged(fmt.Sprintf("id of document number %x", k), fmt.Errorf("names %q, which is not stored", id))
 		}
-		if dv := docs.Get(id); dv == nil {
-			if !add(damaged(fmt.Sprintf("id of document number %x", k), fmt.Errorf("names %q, which is not stored", id))) {
-				return stop
-			}
+		if err != nil && !add(err) {
+			return errStop
 		}
 		return nil
-	})
-	if err != nil {
-		return
-	}
-	err = tx.Bucket(bucketSegs).ForEach(func(k, v []byte) error {
+	}) == nil
+}
+
+// verifySegments checks each postings segment's blocks and order; it
+// returns whether to go on.
+func verifySegments(tx *bolt.Tx, add func(error) bool) bool {
+	return tx.Bucket(bucketSegs).ForEach(func(k, v []byte) error {
 		seg, err := openSegment(v)
 		if err == nil {
 			err = seg.checkAll()
@@ -166,16 +184,14 @@ func verifyValues(tx *bolt.Tx, add func(error) bool) {
 			}
 		}
 		if err != nil && !add(fmt.Errorf("segment %x: %w", k, err)) {
-			return stop
+			return errStop
 		}
 		return nil
-	})
-	if err != nil {
-		return
-	}
-	if _, err := readSketch(tx); err != nil && !add(err) {
-		return
-	}
+	}) == nil
+}
+
+// verifyReports checks each undelivered report.
+func verifyReports(tx *bolt.Tx, add func(error) bool) {
 	tx.Bucket(bucketUndelivered).ForEach(func(k, v []byte) error {
 		r, ok := unseal(k, v)
 		var err error
@@ -185,7 +201,7 @@ func verifyValues(tx *bolt.Tx, add func(error) bool) {
 			err = damaged(fmt.Sprintf("undelivered report %x", k), jerr)
 		}
 		if err != nil && !add(err) {
-			return stop
+			return errStop
 		}
 		return nil
 	})

@@ -389,6 +389,9 @@ func Quote(s string, max int) string {
 }
 
 // appendQuote appends Quote(s, max) to dst.
+//
+// It is a loop with an eight-byte fast path beside the byte-at-a-time
+// one; kept whole so that both share their state.
 func appendQuote(dst []byte, s string, max int) []byte {
 	n := len(dst)
 	space := false // white space waits for the next word

@@ -73,6 +73,10 @@ func (t *Text) Tokenize(text string) { t.TokenizePrefix(text, -1) }
 // tokens, for a caller that needs no more: t.Tokens then starts with the
 // first n tokens that Tokenize finds, and may hold some after them, with
 // Norm their normalised text. A negative n reads the whole text.
+//
+// It is the tokenizer's hot loop, with a word-at-a-time fast path and the
+// rune-at-a-time path beside it; kept whole so that both stay in
+// registers.
 func (t *Text) TokenizePrefix(text string, n int) {
 	if n < 0 {
 		n = math.MaxInt

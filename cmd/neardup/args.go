@@ -11,6 +11,10 @@ import (
 // arguments, so that "neardup scan seeds --format json" means what it
 // says: urfave/cli stops reading flags at the first argument. A flag's
 // value stays with it, and everything after "--" stays an argument.
+//
+// It is one pass over the arguments with a case for each kind of word
+// (flag, its value, `--`, command, path), clearer whole than cut into
+// pieces.
 func reorder(app *cli.App, args []string) []string {
 	if len(args) < 2 || slices.Contains(args, "--generate-bash-completion") {
 		return args

@@ -247,38 +247,17 @@ func indexRun(c *cli.Context, write bool) error {
 	defer x.Close()
 	defer dst.abandon()
 	con := newConsole(c)
-	// One progress line: what add has committed of what it has read, how
-	// fast, and, where the input's size is known, how long it has to go.
-	read, committed := 0, 0
-	var readBytes int64
-	total := inputBytes(c.Args().Slice())
-	start := time.Now()
-	progress := func() {
-		elapsed := max(time.Since(start).Seconds(), 0.001)
-		done := committed
-		if !write {
-			done = read
-		}
-		line := fmt.Sprintf("%d documents read, %.0f a second", read, float64(done)/elapsed)
-		if write {
-			line = fmt.Sprintf("indexed %d of %d read, %.0f documents a second", committed, max(read, committed), float64(committed)/elapsed)
-		}
-		if total > 0 && readBytes > 0 && readBytes < total {
-			left := time.Duration(elapsed * float64(total-readBytes) / float64(readBytes) * float64(time.Second))
-			line += fmt.Sprintf(", about %v left", left.Round(time.Second))
-		}
-		con.status("%s", line)
-	}
+	prog := &addProgress{con: con, write: write, total: inputBytes(c.Args().Slice()), start: time.Now()}
 	rd := con.reader(c)
 	done, err := inputs(c, rd)
 	if err != nil {
 		return err
 	}
 	defer done()
-	each := readEach(c.Context, con, rd, c.Args().Slice(), func(n int) { read = n; progress() })
+	each := readEach(c.Context, con, rd, c.Args().Slice(), func(n int) { prog.read = n; prog.show() })
 	docs := func(yield func(corpus.Doc, error) bool) {
 		for d, err := range each {
-			readBytes += int64(len(d.Text))
+			prog.readBytes += int64(len(d.Text))
 			if !yield(d, err) {
 				return
 			}
@@ -288,11 +267,11 @@ func indexRun(c *cli.Context, write bool) error {
 	if write {
 		verbose := c.Bool("verbose")
 		out, err = x.AddSeq(c.Context, docs, c.Int("batch"), func(n int) {
-			committed = n
+			prog.committed = n
 			if verbose {
 				fmt.Fprintf(c.App.ErrWriter, "committed %d\n", n)
 			} else {
-				progress()
+				prog.show()
 			}
 		})
 	} else {
@@ -300,11 +279,18 @@ func indexRun(c *cli.Context, write bool) error {
 	}
 	con.clear()
 	if err != nil {
-		if write && committed > 0 && !errors.Is(err, context.Canceled) {
-			err = fmt.Errorf("%w\n%d documents were committed; their matches are kept in the index and delivered by the next index add or index report", err, committed)
+		if write && prog.committed > 0 && !errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%w\n%d documents were committed; their matches are kept in the index and delivered by the next index add or index report", err, prog.committed)
 		}
 		return err
 	}
+	return deliver(c, x, dst, con, out, write)
+}
+
+// deliver writes the report of out, an add's (write) or a check's, marks
+// an add's delivered, and fails a check that found pairs under
+// --fail-on-match.
+func deliver(c *cli.Context, x *index.Index, dst *outputs, con *console, out *index.Outcome, write bool) error {
 	sum := out.Summary
 	if sum.New+sum.Changed+sum.Unchanged == 0 {
 		return usagef("no documents found under %v", c.Args().Slice())
@@ -329,6 +315,30 @@ func indexRun(c *cli.Context, write bool) error {
 		}
 	}
 	return nil
+}
+
+// addProgress is the one progress line of add and check: what add has
+// committed of what it has read, how fast, and, where the input's size
+// is known, how long it has to go.
+type addProgress struct {
+	con              *console
+	write            bool
+	read, committed  int
+	readBytes, total int64
+	start            time.Time
+}
+
+func (p *addProgress) show() {
+	elapsed := max(time.Since(p.start).Seconds(), 0.001)
+	line := fmt.Sprintf("%d documents read, %.0f a second", p.read, float64(p.read)/elapsed)
+	if p.write {
+		line = fmt.Sprintf("indexed %d of %d read, %.0f documents a second", p.committed, max(p.read, p.committed), float64(p.committed)/elapsed)
+	}
+	if p.total > 0 && p.readBytes > 0 && p.readBytes < p.total {
+		left := time.Duration(elapsed * float64(p.total-p.readBytes) / float64(p.readBytes) * float64(time.Second))
+		line += fmt.Sprintf(", about %v left", left.Round(time.Second))
+	}
+	p.con.status("%s", line)
 }
 
 // inputBytes returns the size of the files under paths, or 0 when it
