@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -104,7 +105,7 @@ func OpenBolt(path string, o BoltOptions) (*Bolt, error) {
 	if !o.Create || o.ReadOnly {
 		err = guard(func() error { return s.db.View(isIndex) })
 	} else {
-		err = s.update(func(tx *bolt.Tx) error {
+		err = s.update(context.Background(), func(tx *bolt.Tx) error {
 			if err := isIndex(tx); err != nil && !errors.Is(err, ErrNoIndex) {
 				return err
 			}
@@ -167,7 +168,11 @@ func isIndex(tx *bolt.Tx) error {
 	return damaged("index parameters", errors.New("missing from a file that holds data"))
 }
 
-func (s *Bolt) view(fn func(tx *bolt.Tx) error) error {
+// view runs fn in a read transaction, unless ctx is done.
+func (s *Bolt) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return guard(func() error {
 		return s.db.View(func(tx *bolt.Tx) error {
 			for _, b := range allBuckets {
@@ -180,7 +185,11 @@ func (s *Bolt) view(fn func(tx *bolt.Tx) error) error {
 	})
 }
 
-func (s *Bolt) update(fn func(tx *bolt.Tx) error) error {
+// update runs fn in a write transaction, unless ctx is done.
+func (s *Bolt) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return guard(func() error { return s.db.Update(fn) })
 }
 
@@ -190,7 +199,7 @@ func (s *Bolt) update(fn func(tx *bolt.Tx) error) error {
 var ErrNoIndex = errors.New("no neardup index there")
 
 // Meta implements Store.
-func (s *Bolt) Meta() ([]byte, error) {
+func (s *Bolt) Meta(ctx context.Context) ([]byte, error) {
 	var out []byte
 	err := guard(func() error {
 		return s.db.View(func(tx *bolt.Tx) error {
@@ -224,9 +233,9 @@ func docValue(id, v []byte) (num, rec []byte, err error) {
 }
 
 // Records implements Store.
-func (s *Bolt) Records(ids []string) ([][]byte, error) {
+func (s *Bolt) Records(ctx context.Context, ids []string) ([][]byte, error) {
 	out := make([][]byte, len(ids))
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDocs)
 		for i, id := range ids {
 			v := b.Get([]byte(id))
@@ -258,14 +267,14 @@ func numID(nums *bolt.Bucket, num []byte) (string, error) {
 }
 
 // Postings implements Store.
-func (s *Bolt) Postings(keys []uint64) ([][]string, error) {
+func (s *Bolt) Postings(ctx context.Context, keys []uint64) ([][]string, error) {
 	out := make([][]string, len(keys))
 	order := make([]int, len(keys)) // keys' indices in key order
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		nums := tx.Bucket(bucketNums)
 		found := make([][]uint32, len(keys))
 		err := tx.Bucket(bucketSegs).ForEach(func(_, v []byte) error {
@@ -318,9 +327,9 @@ func (s *Bolt) Postings(keys []uint64) ([][]string, error) {
 }
 
 // Sketch implements Store: the base counters plus the logged changes.
-func (s *Bolt) Sketch() ([]uint16, error) {
+func (s *Bolt) Sketch(ctx context.Context) ([]uint16, error) {
 	var out []uint16
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		var err error
 		out, err = readSketch(tx)
 		return err
@@ -358,9 +367,9 @@ func readSketch(tx *bolt.Tx) ([]uint16, error) {
 }
 
 // Len implements Store.
-func (s *Bolt) Len() (int, error) {
+func (s *Bolt) Len(ctx context.Context) (int, error) {
 	n := 0
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		var err error
 		n, err = readCount(tx.Bucket(bucketMeta))
 		return err
@@ -381,8 +390,8 @@ func readCount(meta *bolt.Bucket) (int, error) {
 }
 
 // Scan implements Store.
-func (s *Bolt) Scan(fn func(id string, rec []byte) error) error {
-	return s.view(func(tx *bolt.Tx) error {
+func (s *Bolt) Scan(ctx context.Context, fn func(id string, rec []byte) error) error {
+	return s.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
 			_, rec, err := docValue(k, v)
 			if err != nil {
@@ -394,8 +403,8 @@ func (s *Bolt) Scan(fn func(id string, rec []byte) error) error {
 }
 
 // Apply implements Store: the batch is one transaction.
-func (s *Bolt) Apply(b *Batch) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Bolt) Apply(ctx context.Context, b *Batch) error {
+	return s.update(ctx, func(tx *bolt.Tx) error {
 		if b.Meta != nil {
 			if err := tx.Bucket(bucketMeta).Put(keyParams, seal(keyParams, b.Meta)); err != nil {
 				return err
@@ -516,9 +525,9 @@ func applyReports(tx *bolt.Tx, b *Batch) error {
 }
 
 // Undelivered implements Store.
-func (s *Bolt) Undelivered() ([]Receipt, error) {
+func (s *Bolt) Undelivered(ctx context.Context) ([]Receipt, error) {
 	var out []Receipt
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketUndelivered).ForEach(func(k, v []byte) error {
 			r, ok := unseal(k, v)
 			if !ok {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -14,6 +15,7 @@ const maxCached = 8192
 
 // collector gathers the documents and pairs of a run.
 type collector struct {
+	ctx    context.Context
 	x      *Index
 	docs   []detect.Document
 	at     map[string]int
@@ -30,8 +32,8 @@ type collector struct {
 	permissive bool
 }
 
-func newCollector(x *Index) *collector {
-	return &collector{x: x, at: map[string]int{}, cache: map[string]*loadedDoc{}, checked: map[string]*loadedDoc{}}
+func newCollector(ctx context.Context, x *Index) *collector {
+	return &collector{ctx: ctx, x: x, at: map[string]int{}, cache: map[string]*loadedDoc{}, checked: map[string]*loadedDoc{}}
 }
 
 func (c *collector) doc(d corpus.Doc, f *detect.Features) int {
@@ -207,7 +209,7 @@ func (c *collector) load(ids []string) error {
 			}
 		}
 	}
-	recs, err := c.x.store.Records(need)
+	recs, err := c.x.store.Records(c.ctx, need)
 	if err != nil {
 		return err
 	}

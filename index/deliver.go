@@ -14,15 +14,15 @@ import (
 // Report returns every undelivered pair, verified against the index as it
 // now is, without adding anything; call Delivered once it is written.
 func (x *Index) Report(ctx context.Context) (*Outcome, error) {
-	return x.newRun(true).deliver(ctx)
+	return x.newRun(ctx, true).deliver(ctx)
 }
 
 // Delivered marks the pairs of out, an Outcome of AddSeq or Report, as
 // delivered: later runs no longer report them.
-func (x *Index) Delivered(out *Outcome) error {
+func (x *Index) Delivered(ctx context.Context, out *Outcome) error {
 	for len(out.receipts) > 0 {
 		n := min(len(out.receipts), 10000)
-		if err := x.store.Apply(&Batch{Delivered: out.receipts[:n]}); err != nil {
+		if err := x.store.Apply(ctx, &Batch{Delivered: out.receipts[:n]}); err != nil {
 			return err
 		}
 		out.receipts = out.receipts[n:]
@@ -61,7 +61,7 @@ func (r *run) status(id string) string {
 // documents.
 func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 	x := r.x
-	recs, err := x.store.Undelivered()
+	recs, err := x.store.Undelivered(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -70,16 +70,16 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 		return nil, err
 	}
 	out := &Outcome{Summary: r.sum, receipts: u.receipts}
-	counters, err := x.sketch()
+	counters, err := x.sketch(ctx)
 	if err != nil {
 		return nil, err
 	}
-	n, err := x.store.Len()
+	n, err := x.store.Len(ctx)
 	if err != nil {
 		return nil, err
 	}
 	d := &delivery{x: x, u: u, stock: x.stockTest(counters, n, false), at: map[string]int{}}
-	d.groups = x.groupSizes(&d.groupsErr)
+	d.groups = x.groupSizes(ctx, &d.groupsErr)
 	if err := d.verify(ctx); err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (d *delivery) verify(ctx context.Context) error {
 		uses[k.b]++
 	}
 	docs := map[string]*loadedDoc{} // loaded; nil for a document removed since
-	loader := newCollector(d.x)
+	loader := newCollector(ctx, d.x)
 	for start := 0; start < len(d.u.pairs); start += deliverChunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -252,13 +252,13 @@ const deliverChunk = 1000
 // groupSizes returns a function that counts the distinct normalised texts
 // filed under a fingerprint in the index, as the scan's candidate rule
 // does. Its first failure to read the index is kept in *failed.
-func (x *Index) groupSizes(failed *error) func(uint64) int {
+func (x *Index) groupSizes(ctx context.Context, failed *error) func(uint64) int {
 	norms := map[string][2]uint64{}
 	return func(p uint64) int {
 		if *failed != nil {
 			return 0
 		}
-		posts, err := x.store.Postings([]uint64{p})
+		posts, err := x.store.Postings(ctx, []uint64{p})
 		if err != nil {
 			*failed = err
 			return 0
@@ -270,7 +270,7 @@ func (x *Index) groupSizes(failed *error) func(uint64) int {
 			}
 		}
 		if len(need) > 0 {
-			recs, err := x.store.Records(need)
+			recs, err := x.store.Records(ctx, need)
 			if err != nil {
 				*failed = err
 				return 0

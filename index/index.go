@@ -21,6 +21,7 @@ package index
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -55,26 +56,28 @@ const foldEvery = 64
 
 // Store is where an Index keeps its data. Implementations must make Apply
 // atomic: after a crash a store holds each batch wholly or not at all.
+// Each method stops at ctx's end, without changing what it has not
+// committed.
 type Store interface {
 	// Meta returns the stored parameters, or nil for a new store.
-	Meta() ([]byte, error)
+	Meta(ctx context.Context) ([]byte, error)
 	// Records returns the encoded records of ids, nil where absent.
-	Records(ids []string) ([][]byte, error)
+	Records(ctx context.Context, ids []string) ([][]byte, error)
 	// Postings returns, for each key, the ids filed under it.
-	Postings(keys []uint64) ([][]string, error)
+	Postings(ctx context.Context, keys []uint64) ([][]string, error)
 	// Sketch returns all SketchDepth·SketchWidth counters, row by row.
 	// Stores keep the counters as a base and a log of each batch's
 	// changes, folded into the base now and then, so that a batch writes
 	// its own changes, not the whole sketch.
-	Sketch() ([]uint16, error)
+	Sketch(ctx context.Context) ([]uint16, error)
 	// Len returns the number of documents.
-	Len() (int, error)
+	Len(ctx context.Context) (int, error)
 	// Scan calls fn for every record, in no particular order.
-	Scan(fn func(id string, rec []byte) error) error
+	Scan(ctx context.Context, fn func(id string, rec []byte) error) error
 	// Undelivered returns the stored reports not yet delivered.
-	Undelivered() ([]Receipt, error)
+	Undelivered(ctx context.Context) ([]Receipt, error)
 	// Apply writes a batch atomically.
-	Apply(b *Batch) error
+	Apply(ctx context.Context, b *Batch) error
 	// Close releases the store.
 	Close() error
 }
@@ -161,7 +164,7 @@ type Index struct {
 
 // Open opens an index on store with the detection options o, recording
 // o's parameters in a new store and checking them against an old one.
-func Open(store Store, o detect.Options) (*Index, error) {
+func Open(ctx context.Context, store Store, o detect.Options) (*Index, error) {
 	x := &Index{store: store, o: o, params: paramsOf(o)}
 	n := o.Workers
 	if n <= 0 {
@@ -174,13 +177,13 @@ func Open(store Store, o detect.Options) (*Index, error) {
 		}
 		x.ws = append(x.ws, &preparer{ex: e})
 	}
-	meta, err := store.Meta()
+	meta, err := store.Meta(ctx)
 	if err != nil {
 		return nil, err
 	}
 	want, _ := json.Marshal(x.params)
 	if meta == nil {
-		if err := store.Apply(&Batch{Meta: want}); err != nil {
+		if err := store.Apply(ctx, &Batch{Meta: want}); err != nil {
 			return nil, err
 		}
 		return x, nil
@@ -385,12 +388,12 @@ type Stats struct {
 }
 
 // Stats returns the index's figures.
-func (x *Index) Stats() (Stats, error) {
-	n, err := x.store.Len()
+func (x *Index) Stats(ctx context.Context) (Stats, error) {
+	n, err := x.store.Len(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
-	u, err := x.store.Undelivered()
+	u, err := x.store.Undelivered(ctx)
 	return Stats{Documents: n, Undelivered: len(u), Params: x.params}, err
 }
 

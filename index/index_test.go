@@ -39,7 +39,7 @@ func (x *Index) Add(ctx context.Context, docs []corpus.Doc, batch int, committed
 	if err != nil {
 		return nil, err
 	}
-	return out, x.Delivered(out)
+	return out, x.Delivered(ctx, out)
 }
 
 // Check checks docs as check does.
@@ -64,7 +64,7 @@ func openBolt(t testing.TB, path string) *Index {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := Open(s, detect.Defaults())
+	x, err := Open(context.Background(), s, detect.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestAddOneByOne(t *testing.T) {
 		for trial := 0; trial < 4; trial++ {
 			order := slices.Clone(docs)
 			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-			x, err := Open(mk(), detect.Defaults())
+			x, err := Open(context.Background(), mk(), detect.Defaults())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +163,7 @@ func TestSameFindingsAsScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, mk := range stores(t) {
-		x, err := Open(mk(), detect.Defaults())
+		x, err := Open(context.Background(), mk(), detect.Defaults())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +213,7 @@ func planted(n int) []corpus.Doc {
 
 func TestUpdateAndRemove(t *testing.T) {
 	for name, mk := range stores(t) {
-		x, err := Open(mk(), detect.Defaults())
+		x, err := Open(context.Background(), mk(), detect.Defaults())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,14 +238,14 @@ func TestUpdateAndRemove(t *testing.T) {
 		if got := pairSet(check.Result.Pairs); !slices.Equal(got, []string{"d000~probe:reuse"}) {
 			t.Errorf("%s: the old text of d003 still matches: %v", name, got)
 		}
-		if missing, err := x.Remove([]string{"d000", "nope"}); err != nil || !slices.Equal(missing, []string{"nope"}) {
+		if missing, err := x.Remove(context.Background(), []string{"d000", "nope"}); err != nil || !slices.Equal(missing, []string{"nope"}) {
 			t.Fatalf("%s: remove: missing %v, %v", name, missing, err)
 		}
 		check, _ = x.Check(context.Background(), []corpus.Doc{{ID: "probe", Text: docs[3].Text}})
 		if len(check.Result.Pairs) != 0 {
 			t.Errorf("%s: a removed document still matches: %v", name, pairSet(check.Result.Pairs))
 		}
-		if st, _ := x.Stats(); st.Documents != 11 {
+		if st, _ := x.Stats(context.Background()); st.Documents != 11 {
 			t.Errorf("%s: %d documents after removing one of 12", name, st.Documents)
 		}
 		x.Close()
@@ -283,7 +283,7 @@ func TestGivenAgain(t *testing.T) {
 	}
 	for name, mk := range stores(t) {
 		for _, batch := range []int{1, 7, 0} {
-			x, err := Open(mk(), detect.Defaults())
+			x, err := Open(context.Background(), mk(), detect.Defaults())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -326,7 +326,7 @@ func TestChangedLaterInRun(t *testing.T) {
 	}
 	for name, mk := range stores(t) {
 		for _, batch := range []int{1, 2} {
-			x, err := Open(mk(), detect.Defaults())
+			x, err := Open(context.Background(), mk(), detect.Defaults())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -376,7 +376,7 @@ func TestAddSeq(t *testing.T) {
 	if _, err := x.AddSeq(context.Background(), seq, 2, func(n int) { committed = append(committed, n) }); !errors.Is(err, broken) {
 		t.Fatalf("err = %v", err)
 	}
-	if st, _ := x.Stats(); st.Documents != 4 || !slices.Equal(committed, []int{2, 4}) {
+	if st, _ := x.Stats(context.Background()); st.Documents != 4 || !slices.Equal(committed, []int{2, 4}) {
 		t.Errorf("%d documents indexed, committed %v; want 4, [2 4]", st.Documents, committed)
 	}
 	x.Texts = true
@@ -415,7 +415,7 @@ func TestCheckWritesNothing(t *testing.T) {
 	if got := pairSet(out.Result.Pairs); !slices.Equal(got, []string{"000_a86943d9168e89d9.txt~003_c20ac59b2d2f44c9.txt:reuse"}) {
 		t.Errorf("check found %v", got)
 	}
-	if st, _ := x.Stats(); st.Documents != 3 {
+	if st, _ := x.Stats(context.Background()); st.Documents != 3 {
 		t.Errorf("check wrote: %d documents", st.Documents)
 	}
 	x.Close()
@@ -427,7 +427,7 @@ func TestParamsMismatch(t *testing.T) {
 	s, _ := OpenBolt(path, BoltOptions{Create: true, LockWait: time.Second})
 	o := detect.Defaults()
 	o.Shingle.K = 7
-	_, err := Open(s, o)
+	_, err := Open(context.Background(), s, o)
 	if !errors.Is(err, ErrParams) || !strings.Contains(err.Error(), "rebuild") {
 		t.Errorf("err = %v", err)
 	}
@@ -494,11 +494,11 @@ func TestSketchLog(t *testing.T) {
 			for c, d := range cells {
 				want[c] += int64(d)
 			}
-			if err := s.Apply(&Batch{Cells: cellsOf(cells)}); err != nil {
+			if err := s.Apply(context.Background(), &Batch{Cells: cellsOf(cells)}); err != nil {
 				t.Fatalf("%s: batch %d: %v", name, batch, err)
 			}
 		}
-		got, err := s.Sketch()
+		got, err := s.Sketch(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -575,7 +575,7 @@ func TestStorePostings(t *testing.T) {
 				}
 			}
 			b.Delete = slices.DeleteFunc(b.Delete, func(e Entry) bool { return e.Keys == nil })
-			if err := s.Apply(b); err != nil {
+			if err := s.Apply(context.Background(), b); err != nil {
 				t.Fatalf("%s: batch %d: %v", name, batch, err)
 			}
 		}
@@ -590,7 +590,7 @@ func TestStorePostings(t *testing.T) {
 			keys = append(keys, k)
 		}
 		keys = append(keys, 41, 1<<63) // filed under by nobody
-		got, err := s.Postings(keys)
+		got, err := s.Postings(context.Background(), keys)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -602,14 +602,14 @@ func TestStorePostings(t *testing.T) {
 				t.Errorf("%s: key %d: got %v, want %v", name, k, g, w)
 			}
 		}
-		if n, err := s.Len(); err != nil || n != len(model) {
+		if n, err := s.Len(context.Background()); err != nil || n != len(model) {
 			t.Errorf("%s: Len = %d, %v; want %d", name, n, err, len(model))
 		}
 		ids := []string{"doc999"}
 		for id := range model {
 			ids = append(ids, id)
 		}
-		recs, err := s.Records(ids)
+		recs, err := s.Records(context.Background(), ids)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -700,14 +700,14 @@ func TestRedisFoldsBySize(t *testing.T) {
 		for c, d := range cells {
 			want[c] += d
 		}
-		if err := s.Apply(&Batch{Cells: cellsOf(cells)}); err != nil {
+		if err := s.Apply(context.Background(), &Batch{Cells: cellsOf(cells)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if s.baseBytes == 0 || s.logged >= 3 {
 		t.Fatalf("no fold: base %d bytes, %d batches logged", s.baseBytes, s.logged)
 	}
-	got, err := s.Sketch()
+	got, err := s.Sketch(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -729,7 +729,7 @@ func TestUndeliveredUntilDelivered(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, mk := range stores(t) {
-		x, err := Open(mk(), detect.Defaults())
+		x, err := Open(context.Background(), mk(), detect.Defaults())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -747,7 +747,7 @@ func TestUndeliveredUntilDelivered(t *testing.T) {
 		if s := second.Summary; s.Earlier != len(first.Result.Pairs) || s.Earlier == 0 || s.New != 15 || s.Unchanged != 25 {
 			t.Errorf("%s: summary %+v; the first run found %d pairs", name, s, len(first.Result.Pairs))
 		}
-		if err := x.Delivered(second); err != nil {
+		if err := x.Delivered(context.Background(), second); err != nil {
 			t.Fatal(err)
 		}
 		again, err := x.Report(context.Background())
@@ -775,7 +775,7 @@ func TestCrossSourceIndex(t *testing.T) {
 		t.Fatalf("the scan keeps %d of %d pairs across sources", len(want.Pairs), len(all.Pairs))
 	}
 	for name, mk := range stores(t) {
-		x, err := Open(mk(), o)
+		x, err := Open(context.Background(), mk(), o)
 		if err != nil {
 			t.Fatal(err)
 		}

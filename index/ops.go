@@ -53,7 +53,7 @@ const DefaultBatch = 500
 // run holds one batch of documents at a time, and of the others their
 // ids and metadata.
 func (x *Index) AddSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error], batch int, committed func(n int)) (*Outcome, error) {
-	r := x.newRun(true)
+	r := x.newRun(ctx, true)
 	if err := r.each(ctx, docs, batch, committed); err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (x *Index) AddSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error], b
 // matched against those checked before it, so those are held, with their
 // features, until the end.
 func (x *Index) CheckSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error]) (*Outcome, error) {
-	r := x.newRun(false)
+	r := x.newRun(ctx, false)
 	if err := r.each(ctx, docs, DefaultBatch, nil); err != nil {
 		return nil, err
 	}
@@ -88,6 +88,7 @@ type loadedDoc struct {
 
 // run is one add, check or report: what it has seen so far.
 type run struct {
+	ctx   context.Context
 	x     *Index
 	write bool
 	sum   Summary
@@ -100,10 +101,10 @@ type run struct {
 	done  int
 }
 
-func (x *Index) newRun(write bool) *run {
+func (x *Index) newRun(ctx context.Context, write bool) *run {
 	var tok [8]byte
 	rand.Read(tok[:])
-	return &run{x: x, write: write, given: map[string]*detect.Document{}, c: newCollector(x),
+	return &run{ctx: ctx, x: x, write: write, given: map[string]*detect.Document{}, c: newCollector(ctx, x),
 		mem: map[uint64][]string{}, token: hex.EncodeToString(tok[:])}
 }
 
@@ -191,7 +192,7 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 	for i, d := range chunk {
 		ids[i] = d.ID
 	}
-	olds, err := x.store.Records(ids)
+	olds, err := x.store.Records(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -200,11 +201,11 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 		return err
 	}
 	b, fresh, at, added := r.batchOf(chunk, prep)
-	counters, err := x.sketch()
+	counters, err := x.sketch(ctx)
 	if err != nil {
 		return err
 	}
-	n, err := x.store.Len()
+	n, err := x.store.Len(ctx)
 	if err != nil {
 		return err
 	}
@@ -218,7 +219,7 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 		// verified again then.
 		addCells(x.counters, b.Cells)
 		stock = x.stockTest(counters, n+added, true)
-		r.c = newCollector(x)
+		r.c = newCollector(ctx, x)
 		r.c.permissive = true
 		clear(r.mem)
 	}
@@ -236,7 +237,7 @@ func (r *run) chunk(ctx context.Context, chunk []corpus.Doc) error {
 		}
 	}
 	if len(b.Put) > 0 || len(b.Delete) > 0 {
-		if err := x.store.Apply(b); err != nil {
+		if err := x.store.Apply(ctx, b); err != nil {
 			x.counters = nil // holds the chunk's counts: read again
 			return fmt.Errorf("writing documents %d to %d: %w", r.done+1, r.done+len(chunk), err)
 		}
@@ -255,7 +256,7 @@ func (r *run) match(fresh []loadedDoc, at map[string]int, stock func(uint64) boo
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
-	posts, err := r.x.store.Postings(all)
+	posts, err := r.x.store.Postings(r.ctx, all)
 	if err != nil {
 		return err
 	}
@@ -346,9 +347,9 @@ func (w *preparer) encode(p *prepared, d corpus.Doc, write bool) error {
 // sketch returns the index's counters: read from the store the first
 // time, then kept up to date with the batches this process writes.
 // Another process's batches are seen from the next run on.
-func (x *Index) sketch() ([]uint16, error) {
+func (x *Index) sketch(ctx context.Context) ([]uint16, error) {
 	if x.counters == nil {
-		c, err := x.store.Sketch()
+		c, err := x.store.Sketch(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -359,8 +360,8 @@ func (x *Index) sketch() ([]uint16, error) {
 
 // Remove deletes the documents ids from the index and returns the ids
 // among them that it did not hold.
-func (x *Index) Remove(ids []string) (missing []string, err error) {
-	recs, err := x.store.Records(ids)
+func (x *Index) Remove(ctx context.Context, ids []string) (missing []string, err error) {
+	recs, err := x.store.Records(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -383,7 +384,7 @@ func (x *Index) Remove(ids []string) (missing []string, err error) {
 	if len(b.Delete) == 0 {
 		return missing, nil
 	}
-	if err := x.store.Apply(b); err != nil {
+	if err := x.store.Apply(ctx, b); err != nil {
 		return nil, err
 	}
 	if x.counters != nil {
@@ -396,7 +397,7 @@ func (x *Index) Remove(ids []string) (missing []string, err error) {
 // what a batch scan of the index's contents reads.
 func (x *Index) Documents(ctx context.Context) ([]corpus.Doc, error) {
 	var docs []corpus.Doc
-	err := x.store.Scan(func(id string, raw []byte) error {
+	err := x.store.Scan(ctx, func(id string, raw []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

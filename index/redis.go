@@ -32,7 +32,6 @@ import (
 // each other's work. Keys start with the prefix "neardup:".
 type Redis struct {
 	c      *redis.Client
-	ctx    context.Context
 	prefix string
 	slot   int     // claimed writer slot, -1 before the first Apply
 	token  string  // proves the claim
@@ -105,8 +104,8 @@ func OpenRedis(ctx context.Context, url string, o RedisOptions) (*Redis, error) 
 	}
 	opt.MaxRetries = 1
 	c := redis.NewClient(opt)
-	s := &Redis{c: c, ctx: ctx, prefix: "neardup:", slot: -1}
-	if err := s.open(o.Create); err != nil {
+	s := &Redis{c: c, prefix: "neardup:", slot: -1}
+	if err := s.open(ctx, o.Create); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
@@ -115,18 +114,18 @@ func OpenRedis(ctx context.Context, url string, o RedisOptions) (*Redis, error) 
 
 // open checks that the database holds an index, or, when creating one,
 // that it holds nothing else.
-func (s *Redis) open(create bool) error {
-	if err := s.c.Ping(s.ctx).Err(); err != nil {
+func (s *Redis) open(ctx context.Context, create bool) error {
+	if err := s.c.Ping(ctx).Err(); err != nil {
 		return err
 	}
-	meta, err := s.Meta()
+	meta, err := s.Meta(ctx)
 	if err != nil || meta != nil {
 		return err
 	}
 	if !create {
 		return ErrNoIndex
 	}
-	keys, _, err := s.c.Scan(s.ctx, 0, "", 1000).Result()
+	keys, _, err := s.c.Scan(ctx, 0, "", 1000).Result()
 	if err != nil {
 		return err
 	}
@@ -158,8 +157,8 @@ func posting(k uint64, id string) string {
 }
 
 // Meta implements Store.
-func (s *Redis) Meta() ([]byte, error) {
-	b, err := s.c.Get(s.ctx, s.key("meta")).Bytes()
+func (s *Redis) Meta(ctx context.Context) ([]byte, error) {
+	b, err := s.c.Get(ctx, s.key("meta")).Bytes()
 	if err == redis.Nil {
 		return nil, nil
 	}
@@ -174,7 +173,7 @@ func (s *Redis) Meta() ([]byte, error) {
 }
 
 // Records implements Store.
-func (s *Redis) Records(ids []string) ([][]byte, error) {
+func (s *Redis) Records(ctx context.Context, ids []string) ([][]byte, error) {
 	out := make([][]byte, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -183,7 +182,7 @@ func (s *Redis) Records(ids []string) ([][]byte, error) {
 	for i, id := range ids {
 		keys[i] = s.key("d", id)
 	}
-	vals, err := s.c.MGet(s.ctx, keys...).Result()
+	vals, err := s.c.MGet(ctx, keys...).Result()
 	if err != nil {
 		return nil, err
 	}
@@ -200,19 +199,19 @@ func (s *Redis) Records(ids []string) ([][]byte, error) {
 }
 
 // Postings implements Store.
-func (s *Redis) Postings(keys []uint64) ([][]string, error) {
+func (s *Redis) Postings(ctx context.Context, keys []uint64) ([][]string, error) {
 	out := make([][]string, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
 	cmds := make([]*redis.StringSliceCmd, len(keys))
-	_, err := s.c.Pipelined(s.ctx, func(p redis.Pipeliner) error {
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
 			r := &redis.ZRangeBy{Min: "[" + posting(k, ""), Max: "+"}
 			if k < math.MaxUint64 {
 				r.Max = "(" + posting(k+1, "")
 			}
-			cmds[i] = p.ZRangeByLex(s.ctx, s.postKey(k), r)
+			cmds[i] = p.ZRangeByLex(ctx, s.postKey(k), r)
 		}
 		return nil
 	})
@@ -228,10 +227,10 @@ func (s *Redis) Postings(keys []uint64) ([][]string, error) {
 }
 
 // Sketch implements Store: the sum of all slots' bases and logs.
-func (s *Redis) Sketch() ([]uint16, error) {
+func (s *Redis) Sketch(ctx context.Context) ([]uint16, error) {
 	sum := make([]int32, SketchDepth*SketchWidth)
 	for i := 0; i < RedisSlots; i++ {
-		if _, _, err := s.loadSlot(i, sum); err != nil {
+		if _, _, err := s.loadSlot(ctx, i, sum); err != nil {
 			return nil, err
 		}
 	}
@@ -244,9 +243,9 @@ func (s *Redis) Sketch() ([]uint16, error) {
 
 // loadSlot adds slot i's base and log to counters and returns their
 // encoded sizes.
-func (s *Redis) loadSlot(i int, counters []int32) (baseBytes, logBytes int, err error) {
+func (s *Redis) loadSlot(ctx context.Context, i int, counters []int32) (baseBytes, logBytes int, err error) {
 	bk := s.key("sketch", fmt.Sprint(i))
-	b, err := s.c.Get(s.ctx, bk).Bytes()
+	b, err := s.c.Get(ctx, bk).Bytes()
 	if err != nil && err != redis.Nil {
 		return 0, 0, err
 	}
@@ -254,7 +253,7 @@ func (s *Redis) loadSlot(i int, counters []int32) (baseBytes, logBytes int, err 
 		return 0, 0, err
 	}
 	lk := s.key("sketchlog", fmt.Sprint(i))
-	logs, err := s.c.LRange(s.ctx, lk, 0, -1).Result()
+	logs, err := s.c.LRange(ctx, lk, 0, -1).Result()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -284,15 +283,15 @@ func addLog(counters []int32, key string, sealed []byte) error {
 }
 
 // claim takes a free writer slot and loads its counters.
-func (s *Redis) claim() error {
+func (s *Redis) claim(ctx context.Context) error {
 	if s.slot >= 0 {
-		return s.c.Expire(s.ctx, s.key("slot", fmt.Sprint(s.slot)), slotLease).Err()
+		return s.c.Expire(ctx, s.key("slot", fmt.Sprint(s.slot)), slotLease).Err()
 	}
 	var tok [8]byte
 	rand.Read(tok[:])
 	s.token = hex.EncodeToString(tok[:])
 	for i := 0; i < RedisSlots; i++ {
-		ok, err := s.c.SetNX(s.ctx, s.key("slot", fmt.Sprint(i)), s.token, slotLease).Result()
+		ok, err := s.c.SetNX(ctx, s.key("slot", fmt.Sprint(i)), s.token, slotLease).Result()
 		if err != nil {
 			return err
 		}
@@ -301,32 +300,32 @@ func (s *Redis) claim() error {
 		}
 		s.slot = i
 		s.shard = make([]int32, SketchDepth*SketchWidth)
-		n, err := s.c.LLen(s.ctx, s.key("sketchlog", fmt.Sprint(i))).Result()
+		n, err := s.c.LLen(ctx, s.key("sketchlog", fmt.Sprint(i))).Result()
 		if err != nil {
 			return err
 		}
 		s.logged = int(n)
-		s.baseBytes, s.logBytes, err = s.loadSlot(i, s.shard)
+		s.baseBytes, s.logBytes, err = s.loadSlot(ctx, i, s.shard)
 		return err
 	}
 	return fmt.Errorf("all %d writer slots of the Redis index are taken: wait for another writer to finish", RedisSlots)
 }
 
 // Len implements Store.
-func (s *Redis) Len() (int, error) {
-	n, err := s.c.SCard(s.ctx, s.key("docs")).Result()
+func (s *Redis) Len(ctx context.Context) (int, error) {
+	n, err := s.c.SCard(ctx, s.key("docs")).Result()
 	return int(n), err
 }
 
 // Scan implements Store.
-func (s *Redis) Scan(fn func(id string, rec []byte) error) error {
+func (s *Redis) Scan(ctx context.Context, fn func(id string, rec []byte) error) error {
 	var cursor uint64
 	for {
-		ids, next, err := s.c.SScan(s.ctx, s.key("docs"), cursor, "", 500).Result()
+		ids, next, err := s.c.SScan(ctx, s.key("docs"), cursor, "", 500).Result()
 		if err != nil {
 			return err
 		}
-		recs, err := s.Records(ids)
+		recs, err := s.Records(ctx, ids)
 		if err != nil {
 			return err
 		}
@@ -347,50 +346,50 @@ func (s *Redis) Scan(fn func(id string, rec []byte) error) error {
 // Apply implements Store, in one MULTI/EXEC, after checking that no key
 // it writes holds another type (Redis would fail that command and still
 // run the others).
-func (s *Redis) Apply(b *Batch) error {
+func (s *Redis) Apply(ctx context.Context, b *Batch) error {
 	if b.Cells.Len() > 0 {
-		if err := s.claim(); err != nil {
+		if err := s.claim(ctx); err != nil {
 			return err
 		}
 	}
-	if err := s.checkTypes(b); err != nil {
+	if err := s.checkTypes(ctx, b); err != nil {
 		return err
 	}
 	type fold struct{ logged, logBytes, baseBytes int }
 	var next *fold
-	_, err := s.c.TxPipelined(s.ctx, func(p redis.Pipeliner) error {
+	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		if b.Meta != nil {
-			p.SetNX(s.ctx, s.key("meta"), seal(keyParams, b.Meta), 0)
+			p.SetNX(ctx, s.key("meta"), seal(keyParams, b.Meta), 0)
 		}
 		for _, e := range b.Delete {
-			p.Del(s.ctx, s.key("d", e.ID))
-			p.SRem(s.ctx, s.key("docs"), e.ID)
+			p.Del(ctx, s.key("d", e.ID))
+			p.SRem(ctx, s.key("docs"), e.ID)
 			for _, k := range e.Keys {
-				p.ZRem(s.ctx, s.postKey(k), posting(k, e.ID))
+				p.ZRem(ctx, s.postKey(k), posting(k, e.ID))
 			}
 		}
 		for _, e := range b.Put {
-			p.Set(s.ctx, s.key("d", e.ID), seal([]byte(e.ID), e.Record), 0)
-			p.SAdd(s.ctx, s.key("docs"), e.ID)
+			p.Set(ctx, s.key("d", e.ID), seal([]byte(e.ID), e.Record), 0)
+			p.SAdd(ctx, s.key("docs"), e.ID)
 			for _, k := range e.Keys {
-				p.ZAdd(s.ctx, s.postKey(k), redis.Z{Member: posting(k, e.ID)})
+				p.ZAdd(ctx, s.postKey(k), redis.Z{Member: posting(k, e.ID)})
 			}
 		}
 		if b.Report != nil {
 			var tok [8]byte
 			rand.Read(tok[:])
 			field := hex.EncodeToString(tok[:])
-			p.HSet(s.ctx, s.key("undelivered"), field, seal([]byte(field), b.Report))
+			p.HSet(ctx, s.key("undelivered"), field, seal([]byte(field), b.Report))
 		}
 		if len(b.Delivered) > 0 {
-			p.HDel(s.ctx, s.key("undelivered"), b.Delivered...)
+			p.HDel(ctx, s.key("undelivered"), b.Delivered...)
 		}
 		if b.Cells.Len() > 0 {
 			slot := fmt.Sprint(s.slot)
 			entry := encodeCells(b.Cells)
 			if s.logged+1 < foldEvery && s.logBytes+len(entry) <= max(s.baseBytes, minFoldBytes) {
 				lk := s.key("sketchlog", slot)
-				p.RPush(s.ctx, lk, seal([]byte(lk), entry))
+				p.RPush(ctx, lk, seal([]byte(lk), entry))
 				next = &fold{s.logged + 1, s.logBytes + len(entry), s.baseBytes}
 			} else {
 				// Fold: this slot's counters, base and log, become its
@@ -402,8 +401,8 @@ func (s *Redis) Apply(b *Batch) error {
 				}
 				base := encodeDense(shard)
 				bk := s.key("sketch", slot)
-				p.Set(s.ctx, bk, seal([]byte(bk), base), 0)
-				p.Del(s.ctx, s.key("sketchlog", slot))
+				p.Set(ctx, bk, seal([]byte(bk), base), 0)
+				p.Del(ctx, s.key("sketchlog", slot))
 				next = &fold{0, 0, len(base)}
 			}
 		}
@@ -423,7 +422,7 @@ func (s *Redis) Apply(b *Batch) error {
 }
 
 // checkTypes fails if a key b writes holds a value of another type.
-func (s *Redis) checkTypes(b *Batch) error {
+func (s *Redis) checkTypes(ctx context.Context, b *Batch) error {
 	want := map[string]string{s.key("docs"): "set", s.key("undelivered"): "hash"}
 	for _, es := range [][]Entry{b.Put, b.Delete} {
 		for _, e := range es {
@@ -443,9 +442,9 @@ func (s *Redis) checkTypes(b *Batch) error {
 	keys := slices.Collect(maps.Keys(want))
 	slices.Sort(keys)
 	cmds := make([]*redis.StatusCmd, len(keys))
-	_, err := s.c.Pipelined(s.ctx, func(p redis.Pipeliner) error {
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
-			cmds[i] = p.Type(s.ctx, k)
+			cmds[i] = p.Type(ctx, k)
 		}
 		return nil
 	})
@@ -463,9 +462,9 @@ func (s *Redis) checkTypes(b *Batch) error {
 // Verify reads every stored record, the frequency sketch and the
 // undelivered reports, and returns the problems found (none: sound).
 // Postings carry no checksum in Redis, which keeps them in its memory.
-func (s *Redis) Verify() []error {
+func (s *Redis) Verify(ctx context.Context) []error {
 	var problems []error
-	err := s.Scan(func(id string, rec []byte) error {
+	err := s.Scan(ctx, func(id string, rec []byte) error {
 		if _, _, err := decodeRecord(rec); err != nil {
 			problems = append(problems, damaged(fmt.Sprintf("record of %q", id), err))
 		}
@@ -474,18 +473,18 @@ func (s *Redis) Verify() []error {
 	if err != nil {
 		problems = append(problems, err)
 	}
-	if _, err := s.Sketch(); err != nil {
+	if _, err := s.Sketch(ctx); err != nil {
 		problems = append(problems, err)
 	}
-	if _, err := s.Undelivered(); err != nil {
+	if _, err := s.Undelivered(ctx); err != nil {
 		problems = append(problems, err)
 	}
 	return problems
 }
 
 // Undelivered implements Store.
-func (s *Redis) Undelivered() ([]Receipt, error) {
-	m, err := s.c.HGetAll(s.ctx, s.key("undelivered")).Result()
+func (s *Redis) Undelivered(ctx context.Context) ([]Receipt, error) {
+	m, err := s.c.HGetAll(ctx, s.key("undelivered")).Result()
 	if err != nil {
 		return nil, err
 	}
@@ -505,8 +504,11 @@ func (s *Redis) Undelivered() ([]Receipt, error) {
 func (s *Redis) Close() error {
 	if s.slot >= 0 {
 		key := s.key("slot", fmt.Sprint(s.slot))
-		if v, _ := s.c.Get(s.ctx, key).Result(); v == s.token {
-			s.c.Del(s.ctx, key)
+		// Closing must free the slot even when the run's context is done.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if v, _ := s.c.Get(ctx, key).Result(); v == s.token {
+			s.c.Del(ctx, key)
 		}
 	}
 	return s.c.Close()

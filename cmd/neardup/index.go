@@ -156,13 +156,13 @@ func openIndex(c *cli.Context, mode storeMode) (*index.Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	if meta, err := store.Meta(); err == nil && meta != nil {
+	if meta, err := store.Meta(c.Context); err == nil && meta != nil {
 		var p index.Params
 		if json.Unmarshal(meta, &p) == nil {
 			adopt(&o, p, c.IsSet)
 		}
 	}
-	x, err := index.Open(store, o)
+	x, err := index.Open(c.Context, store, o)
 	if err != nil {
 		store.Close()
 		if errors.Is(err, index.ErrParams) {
@@ -303,7 +303,7 @@ func deliver(c *cli.Context, x *index.Index, dst *outputs, con *console, out *in
 		return err
 	}
 	if write {
-		if err := x.Delivered(out); err != nil {
+		if err := x.Delivered(c.Context, out); err != nil {
 			return fmt.Errorf("the report is written, but marking it delivered failed, so the next run reports it again: %w", err)
 		}
 	}
@@ -403,7 +403,7 @@ func indexRemoveCommand() *cli.Command {
 				return err
 			}
 			defer x.Close()
-			missing, err := x.Remove(c.Args().Slice())
+			missing, err := x.Remove(c.Context, c.Args().Slice())
 			if err != nil {
 				return err
 			}
@@ -428,7 +428,7 @@ func indexStatsCommand() *cli.Command {
 				return err
 			}
 			defer x.Close()
-			st, err := x.Stats()
+			st, err := x.Stats(c.Context)
 			if err != nil {
 				return err
 			}
@@ -491,7 +491,7 @@ own, and index report prints them now (and marks them delivered, unless
 			if c.Bool("keep") {
 				return nil
 			}
-			return x.Delivered(out)
+			return x.Delivered(c.Context, out)
 		},
 	}
 }
@@ -515,7 +515,7 @@ damage is a meta page.`,
 					return err
 				}
 				defer s.Close()
-				problems = s.(*index.Redis).Verify()
+				problems = s.(*index.Redis).Verify(c.Context)
 			} else if problems, err = index.VerifyBolt(db, c.Duration("lock-wait")); errors.Is(err, index.ErrNoIndex) {
 				return usagef("no neardup index at %s", db)
 			} else if err != nil {

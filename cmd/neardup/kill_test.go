@@ -130,7 +130,7 @@ func TestKillIndexAdd(t *testing.T) {
 		if err != nil {
 			t.Fatalf("kill %d: index does not open: %v", kills, err)
 		}
-		x, err := index.Open(s, detect.Defaults())
+		x, err := index.Open(context.Background(), s, detect.Defaults())
 		if err != nil {
 			t.Fatalf("kill %d: %v", kills, err)
 		}
@@ -159,7 +159,7 @@ func TestKillIndexAdd(t *testing.T) {
 		t.Fatalf("rerun: exit %d: %s", code, errs)
 	}
 	s, _ := index.OpenBolt(db, index.BoltOptions{ReadOnly: true, LockWait: time.Second})
-	x, _ := index.Open(s, detect.Defaults())
+	x, _ := index.Open(context.Background(), s, detect.Defaults())
 	docs, _ := x.Documents(context.Background())
 	x.Close()
 	if len(docs) != total {
