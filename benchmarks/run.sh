@@ -4,6 +4,8 @@
 # syndication, scored by neardup eval. Prints Markdown tables.
 #
 #   bash benchmarks/run.sh [sizes...]     (default sizes: 10000 100000)
+#   PREV=/path/to/older/neardup bash benchmarks/run.sh   (its Reuters rows too,
+#                                                           in the same rounds)
 #
 # Needs ../shared beside the repository. Writes work files to $WORK
 # (default: a temporary directory).
@@ -28,13 +30,19 @@ echo
 echo "| program | median s | min s | max s | peak RSS MiB | user s | sys s |"
 echo "|---|---|---|---|---|---|---|"
 # In rounds: every program meets the same moments of the machine's load.
-"$work/harness" -runs "$runs" -label "wc -w (floor)" -label "ekzhu/minhash-lsh program (documents only)" \
-  -label "neardup scan (default: text report)" -label "neardup scan --format csv" -label "neardup scan --format json" -- \
-  wc -w "$reuters" ::: \
-  "$work/ekzhuscan" -id-field doc_id "$reuters" ::: \
-  "$work/neardup" scan -q --id-field doc_id -o /dev/null "$reuters" ::: \
-  "$work/neardup" scan -q --id-field doc_id --format csv -o /dev/null "$reuters" ::: \
-  "$work/neardup" scan -q --id-field doc_id --format json -o /dev/null "$reuters"
+labels=(-label "wc -w (floor)" -label "ekzhu/minhash-lsh program (documents only)"
+  -label "neardup scan (default: text report)" -label "neardup scan --format csv" -label "neardup scan --format json")
+cmds=(wc -w "$reuters" :::
+  "$work/ekzhuscan" -id-field doc_id "$reuters" :::
+  "$work/neardup" scan -q --id-field doc_id -o /dev/null "$reuters" :::
+  "$work/neardup" scan -q --id-field doc_id --format csv -o /dev/null "$reuters" :::
+  "$work/neardup" scan -q --id-field doc_id --format json -o /dev/null "$reuters")
+if [ -n "${PREV:-}" ]; then
+  labels+=(-label "previous binary: text report" -label "previous binary: --format csv")
+  cmds+=(::: "$PREV" scan -q --id-field doc_id -o /dev/null "$reuters" :::
+    "$PREV" scan -q --id-field doc_id --format csv -o /dev/null "$reuters")
+fi
+"$work/harness" -runs "$runs" "${labels[@]}" -- "${cmds[@]}"
 
 echo
 echo "Generated corpora (gencorpus, vocabulary and lengths of Reuters; 2% copies, 2% shared paragraphs, 20% boilerplate)"

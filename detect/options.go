@@ -110,8 +110,8 @@ type Options struct {
 }
 
 // Passage floors of character shingles, in characters: the lengths of 3
-// and of 9 words at the 5.6 characters a word, its space included, of
-// English news (BBC News and Reuters-21578 alike).
+// and of 9 words at the length of a word of English news, its space
+// included (benchmarks/README.md, "Character shingles").
 const (
 	charsRun      = 17
 	charsEvidence = 50
@@ -124,10 +124,8 @@ const (
 // word or two for evidence: a run must span 17 characters (MinPassage
 // 18-n shingles of n characters), about 3 words, and a pair's passages 50
 // characters in all (MinEvidence 51-n), about the 9 words that
-// MinEvidence's 5 word 5-shingles make. (Runs of 5 words' length, the
-// least that word shingles find, left 4 of Clough and Stevenson's 19
-// lightly revised answers unreported in character 7-grams; 17 characters
-// leave 2, as word shingles leave none.)
+// MinEvidence's 5 word 5-shingles make; runs of 5 words' length, the
+// least that word shingles find, leave lightly revised reuse unreported.
 func DefaultsFor(c shingle.Config) Options {
 	o := Defaults()
 	o.Shingle = c

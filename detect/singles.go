@@ -54,10 +54,9 @@ func dropSingles[K uint32 | uint64](s *singles, keys []K, skip uint) []K {
 	return keys[:n]
 }
 
-// maxSinglesKeys is the longest list drop shortens: its two bitmaps
-// then take 512 KiB each. (A benchmark of random keys, 85% single: drop
-// and sort took 0.80 the time of the sort alone at 170,000 keys and 0.80
-// at 524,288, but 1.15 at 700,000 and 1.46 at 7.3 million.)
+// maxSinglesKeys is the longest list drop shortens: beyond it the two
+// bitmaps leave the cache and dropping costs more than sorting the
+// singles with the rest (benchmarks/README.md, "Dropping single keys").
 const maxSinglesKeys = 1 << 19
 
 // grown returns s with length n, zeroed, reusing its memory.

@@ -15,8 +15,8 @@ import (
 
 func main() {
 	// The runtime samples allocations for a heap profile unless told not
-	// to, at about 1% of a scan's time (perf, Reuters); only --cpuprofile
-	// reads them, and turns the sampling back on (profile).
+	// to, which costs a scan time; only --cpuprofile reads them, and turns
+	// the sampling back on (profile).
 	runtime.MemProfileRate = 0
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, os.Args, os.Stdout, os.Stderr)
