@@ -76,26 +76,20 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 		r.warn(&Error{Path: name, Err: fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)})
 		return nil
 	}
-	switch kind {
-	case "json":
+	if kind == "json" {
 		return r.readJSON(name, id, data, fn)
-	case "html":
-		if isBinary(data) {
-			r.warn(&Error{Path: name, Err: ErrBinary})
-			return nil
-		}
-		doc := parseHTML(r.cleanOwned(name, data))
-		doc.ID, doc.Path = id, name
-		return r.emit(doc, fn)
-	default:
-		if isBinary(data) {
-			r.warn(&Error{Path: name, Err: ErrBinary})
-			return nil
-		}
-		doc := parseText(r.cleanOwned(name, data))
-		doc.ID, doc.Path = id, name
-		return r.emit(doc, fn)
 	}
+	if isBinary(data) {
+		r.warn(&Error{Path: name, Err: ErrBinary})
+		return nil
+	}
+	parse := parseText
+	if kind == "html" {
+		parse = parseHTML
+	}
+	doc := parse(r.cleanOwned(name, data))
+	doc.ID, doc.Path = id, name
+	return r.emit(doc, fn)
 }
 
 // errFileTooLarge ends the reading of a file past MaxFileBytes.

@@ -47,6 +47,31 @@ func (x *Index) Check(ctx context.Context, docs []corpus.Doc) (*Outcome, error) 
 	return x.CheckSeq(ctx, seqOf(docs))
 }
 
+// plantedScan returns planted(n) and a scan of it.
+func plantedScan(t *testing.T, n int) ([]corpus.Doc, *detect.Result) {
+	t.Helper()
+	docs := planted(n)
+	res, err := detect.Run(context.Background(), docs, detect.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs, res
+}
+
+// openAdd opens an index on s and adds docs in batches of batch.
+func openAdd(t *testing.T, s Store, o detect.Options, docs []corpus.Doc, batch int) (*Index, *Outcome) {
+	t.Helper()
+	x, err := Open(context.Background(), s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := x.Add(context.Background(), docs, batch, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x, out
+}
+
 // seqOf is docs one at a time.
 func seqOf(docs []corpus.Doc) iter.Seq2[corpus.Doc, error] {
 	return func(yield func(corpus.Doc, error) bool) {
@@ -157,20 +182,9 @@ func TestAddOneByOne(t *testing.T) {
 // checks each pair found while adding against a batch scan: same pairs,
 // same scores and evidence where stock phrases agree.
 func TestSameFindingsAsScan(t *testing.T) {
-	docs := planted(40)
-	want, err := detect.Run(context.Background(), docs, detect.Defaults())
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs, want := plantedScan(t, 40)
 	for name, mk := range stores(t) {
-		x, err := Open(context.Background(), mk(), detect.Defaults())
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := x.Add(context.Background(), docs, 7, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		x, out := openAdd(t, mk(), detect.Defaults(), docs, 7)
 		if a, b := pairSet(out.Result.Pairs), pairSet(want.Pairs); !slices.Equal(a, b) || len(a) == 0 {
 			t.Errorf("%s: add found %v, scan %v", name, a, b)
 		}
@@ -723,11 +737,7 @@ func TestRedisFoldsBySize(t *testing.T) {
 // pairs with its own, as found earlier, and once it is marked delivered
 // nothing is reported again.
 func TestUndeliveredUntilDelivered(t *testing.T) {
-	docs := planted(40)
-	want, err := detect.Run(context.Background(), docs, detect.Defaults())
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs, want := plantedScan(t, 40)
 	for name, mk := range stores(t) {
 		x, err := Open(context.Background(), mk(), detect.Defaults())
 		if err != nil {
@@ -775,14 +785,7 @@ func TestCrossSourceIndex(t *testing.T) {
 		t.Fatalf("the scan keeps %d of %d pairs across sources", len(want.Pairs), len(all.Pairs))
 	}
 	for name, mk := range stores(t) {
-		x, err := Open(context.Background(), mk(), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := x.Add(context.Background(), docs, 7, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		x, out := openAdd(t, mk(), o, docs, 7)
 		if a, b := pairSet(out.Result.Pairs), pairSet(want.Pairs); !slices.Equal(a, b) || len(a) == 0 {
 			t.Errorf("%s: add found %v, scan %v", name, a, b)
 		}

@@ -180,16 +180,22 @@ func TestPunctuationAndCaseDoNotMatter(t *testing.T) {
 	}
 }
 
+// tokenized returns in tokenized.
+func tokenized(in string) *Text {
+	var t Text
+	t.Tokenize(in)
+	return &t
+}
+
 func TestSpan(t *testing.T) {
 	in := "Alpha, beta gamma; delta epsilon."
-	var txt Text
-	txt.Tokenize(in)
+	txt := tokenized(in)
 	c := Config{Unit: WordUnit, K: 2}
-	s, e := c.Span(&txt, 1, 2) // "beta gamma", "gamma delta"
+	s, e := c.Span(txt, 1, 2) // "beta gamma", "gamma delta"
 	if got := in[s:e]; got != "beta gamma; delta" {
 		t.Errorf("Span = %q", got)
 	}
-	from, to := c.Tokens(&txt, 1, 2)
+	from, to := c.Tokens(txt, 1, 2)
 	if from != 1 || to != 4 {
 		t.Errorf("Tokens = %d,%d, want 1,4", from, to)
 	}
@@ -197,21 +203,20 @@ func TestSpan(t *testing.T) {
 
 func TestChars(t *testing.T) {
 	in := "Ab, cd!"
-	var txt Text
-	txt.Tokenize(in)
+	txt := tokenized(in)
 	c := Config{Unit: CharUnit, K: 3}
-	got := c.Shingles(nil, &txt)
+	got := c.Shingles(nil, txt)
 	// Normalised text "ab cd": 3-grams "ab ", "b c", " cd".
 	want := []uint64{Hash([]byte("ab ")), Hash([]byte("b c")), Hash([]byte(" cd"))}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("Chars = %x, want %x", got, want)
 	}
-	s, e := c.Span(&txt, 1, 2)
+	s, e := c.Span(txt, 1, 2)
 	if in[s:e] != "Ab, cd" {
 		t.Errorf("Span = %q", in[s:e])
 	}
 	txt.Tokenize("叙利亚内政部")
-	if n := len(Words(nil, &txt, 3)); n != 4 {
+	if n := len(Words(nil, txt, 3)); n != 4 {
 		t.Errorf("6 Han characters gave %d 3-shingles, want 4", n)
 	}
 }

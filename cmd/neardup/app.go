@@ -183,21 +183,17 @@ func options(c *cli.Context) (detect.Options, error) {
 	if n := c.Int("char-ngrams"); n != 0 {
 		o.Shingle = shingle.Config{Unit: shingle.CharUnit, K: n}
 	}
-	o.Perms = c.Int("perms")
-	o.Hasher = c.String("hasher")
-	o.Window = c.Int("window")
-	o.PassageHashes = c.Int("passage-hashes")
-	o.MinPrints = c.Int("min-prints")
-	o.MinPassage = c.Int("min-passage")
-	o.MinEvidence = c.Int("min-evidence")
+	ints := map[string]*int{"perms": &o.Perms, "window": &o.Window, "passage-hashes": &o.PassageHashes,
+		"min-prints": &o.MinPrints, "min-passage": &o.MinPassage, "min-evidence": &o.MinEvidence, "gap": &o.Gap,
+		"stock-min-docs": &o.StockMinDocs, "stock-max-docs": &o.StockMaxDocs, "workers": &o.Workers}
+	for name, v := range ints {
+		*v = c.Int(name)
+	}
 	unitFloors(&o, c.IsSet)
-	o.Gap = c.Int("gap")
+	o.Hasher = c.String("hasher")
 	o.StockFraction = c.Float64("stock-fraction")
-	o.StockMinDocs = c.Int("stock-min-docs")
-	o.StockMaxDocs = c.Int("stock-max-docs")
 	o.Exhaustive = c.Bool("exhaustive")
 	o.CrossSource = c.Bool("cross-source")
-	o.Workers = c.Int("workers")
 	if err := o.Check(); err != nil {
 		return o, usageError{err}
 	}

@@ -26,10 +26,7 @@ func TestDamagedIndex(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs some 500 processes")
 	}
-	corpusPath, _ := writeCorpus(t, 400)
-	dir := t.TempDir()
-	data, _ := os.ReadFile(corpusPath)
-	lines := strings.SplitAfter(strings.TrimSpace(string(data)), "\n")
+	dir, lines := corpusLines(t, 400)
 	indexed, probe, more := filepath.Join(dir, "indexed.jsonl"), filepath.Join(dir, "probe.jsonl"), filepath.Join(dir, "more.jsonl")
 	os.WriteFile(indexed, []byte(strings.Join(lines[:300], "")), 0o644)
 	// Probes copy some indexed articles under new ids.

@@ -6,8 +6,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -15,6 +13,7 @@ import (
 	"unicode"
 
 	minhashlsh "github.com/ekzhu/minhash-lsh"
+	"github.com/neardup/neardup/benchmarks/internal/jsonl"
 )
 
 func main() {
@@ -23,27 +22,15 @@ func main() {
 	k := flag.Int("k", 5, "words per shingle")
 	threshold := flag.Float64("threshold", 0.5, "Jaccard threshold")
 	flag.Parse()
-	f, err := os.Open(flag.Arg(0))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	defer f.Close()
 	lsh := minhashlsh.NewMinhashLSH64(128, *threshold)
 	sigs := map[string][]uint64{}
 	var ids []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var obj map[string]any
-		if json.Unmarshal(sc.Bytes(), &obj) != nil {
-			continue
-		}
+	err := jsonl.Each(flag.Arg(0), func(obj map[string]any) {
 		id := fmt.Sprint(obj[*idField])
 		text, _ := obj[*textField].(string)
 		words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		if len(words) < *k {
-			continue
+			return
 		}
 		m := minhashlsh.NewMinhash(1, 128)
 		for i := 0; i+*k <= len(words); i++ {
@@ -53,6 +40,10 @@ func main() {
 		lsh.Add(id, sig)
 		sigs[id] = sig
 		ids = append(ids, id)
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
 	}
 	lsh.Index()
 	pairs := 0

@@ -31,6 +31,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/neardup/neardup/benchmarks/internal/jsonl"
 )
 
 type vocab struct {
@@ -40,20 +42,9 @@ type vocab struct {
 }
 
 func learn(path string) (*vocab, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	counts := map[string]int{}
 	v := &vocab{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var obj map[string]any
-		if json.Unmarshal(sc.Bytes(), &obj) != nil {
-			continue
-		}
+	err := jsonl.Each(path, func(obj map[string]any) {
 		text, _ := obj["text"].(string)
 		ws := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\'' })
 		if len(ws) >= 20 {
@@ -62,8 +53,8 @@ func learn(path string) (*vocab, error) {
 		for _, w := range ws {
 			counts[strings.ToLower(w)]++
 		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	for w := range counts {
