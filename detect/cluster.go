@@ -1,88 +1,105 @@
 package detect
 
-// Clusters returns the connected components of pairs, Candidate pairs
-// aside, over docs (the pairs' I and J index docs). Members are in
-// document order; clusters are numbered from 1 in order of their first
-// member. A cluster's Source is the member from which a pair runs to
-// every other member (the pairs' directions, as SetDirections finds
-// them; pairs is not changed), if there is one.
-func Clusters(docs []Document, pairs []Pair) []Cluster {
-	parent := make([]int, len(docs))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	linked := make([]bool, len(docs))
-	out := make([]int32, len(docs)) // pairs that run from each document
-	date := dateCache(docs)
+import (
+	"cmp"
+	"slices"
+)
+
+// Group finds the clusters, syndicated passages and templates of res from
+// its documents and pairs (whose directions SetDirections has set), and
+// sets each pair's Cluster and Template.
+func Group(res *Result) {
+	res.Syndication, res.Templates = families(res.Documents, res.Pairs)
+	res.Clusters = clusters(res.Documents, res.Pairs)
+}
+
+// clusters returns the document clusters of pairs over docs (the pairs'
+// I and J index docs), Candidate and Template pairs aside, and sets each
+// pair's Cluster.
+//
+// A cluster is a center and the documents it shares a passage with: the
+// rule never chains, since every member has a reported pair with the
+// center, whatever the members share with one another. Centers are
+// chosen as in star clustering (Aslam, Pelekhov & Rus 2004), the
+// document with the most pairs first (ties to the first in document
+// order), among the documents no cluster holds yet; a document whose
+// every partner a cluster took before it is in none. Clusters are
+// numbered from 1 in the order they are found, so the largest comes
+// first; members are in document order. A cluster's Source is the member
+// from which a pair runs to every other member (the pairs' directions),
+// if there is one.
+func clusters(docs []Document, pairs []Pair) []Cluster {
+	adj := make([][]int32, len(docs)) // by document: its pairs that cluster
 	for k := range pairs {
 		p := &pairs[k]
-		if p.Kind == Candidate {
+		p.Cluster = 0
+		if p.Kind == Candidate || p.Template {
 			continue
 		}
-		linked[p.I], linked[p.J] = true, true
-		switch dir, _ := direction(p, date); dir {
-		case AToB:
-			out[p.I]++
-		case BToA:
-			out[p.J]++
-		}
-		a, b := find(p.I), find(p.J)
-		if a != b {
-			parent[max(a, b)] = min(a, b)
+		adj[p.I] = append(adj[p.I], int32(k))
+		adj[p.J] = append(adj[p.J], int32(k))
+	}
+	order := make([]int, 0, len(docs))
+	for i := range docs {
+		if len(adj[i]) > 0 {
+			order = append(order, i)
 		}
 	}
-	// A component's root is its least member (links point down), so
-	// roots come in document order, each before its other members; the
-	// members are gathered by counting, in document order too.
-	size := make([]int32, len(docs))
-	var roots []int
-	for i := range docs {
-		if !linked[i] {
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(adj[b]), len(adj[a])) })
+	in := make([]int32, len(docs)) // a document's cluster, 0 if none
+	var out []Cluster
+	for _, c := range order {
+		if in[c] != 0 {
 			continue
 		}
-		r := find(i)
-		if r == i {
-			roots = append(roots, r)
-		}
-		size[r]++
-	}
-	at := make([]int32, len(docs)) // where a root's members start in all
-	n := int32(0)
-	for _, r := range roots {
-		at[r], n = n, n+size[r]
-	}
-	all := make([]int, n)
-	for i := range docs {
-		if linked[i] {
-			r := find(i)
-			all[at[r]] = i
-			at[r]++
-		}
-	}
-	clusters := make([]Cluster, 0, len(roots))
-	start := 0
-	for n, r := range roots {
-		ms := all[start : start+int(size[r])]
-		start += len(ms)
-		c := Cluster{ID: n + 1, Members: make([]string, len(ms))}
-		for _, m := range ms {
-			// Pairs join two documents once: a member with a pair running
-			// from it to each other member is their source.
-			if int(out[m]) == len(ms)-1 {
-				c.Source = docs[m].ID
+		members := []int{c}
+		for _, k := range adj[c] {
+			if o := other(&pairs[k], c); in[o] == 0 {
+				members = append(members, o)
 			}
 		}
-		for k, m := range ms {
-			c.Members[k] = docs[m].ID
+		if len(members) < 2 {
+			continue
 		}
-		clusters = append(clusters, c)
+		id := int32(len(out) + 1)
+		for _, m := range members {
+			in[m] = id
+		}
+		slices.Sort(members)
+		cl := Cluster{ID: int(id), Center: docs[c].ID, Members: make([]string, len(members))}
+		for i, m := range members {
+			cl.Members[i] = docs[m].ID
+		}
+		out = append(out, cl)
 	}
-	return clusters
+	// Pairs within a cluster name it; a member from which a pair runs to
+	// each other member is its source.
+	from := make([]int32, len(docs))
+	for k := range pairs {
+		p := &pairs[k]
+		if p.Kind == Candidate || p.Template || in[p.I] == 0 || in[p.I] != in[p.J] {
+			continue
+		}
+		p.Cluster = int(in[p.I])
+		switch p.Direction {
+		case AToB:
+			from[p.I]++
+		case BToA:
+			from[p.J]++
+		}
+	}
+	for i := range docs {
+		if c := in[i]; c != 0 && int(from[i]) == len(out[c-1].Members)-1 {
+			out[c-1].Source = docs[i].ID
+		}
+	}
+	return out
+}
+
+// other is the document of p that is not d.
+func other(p *Pair, d int) int {
+	if p.I == d {
+		return p.J
+	}
+	return p.I
 }

@@ -24,7 +24,7 @@ func (s *scan) countWords(ctx context.Context, src Source, pairs []Pair) error {
 			if s.o.Shingle.Unit == shingle.WordUnit {
 				words = ps.inA.Last - ps.inA.First + s.o.Shingle.K
 			}
-			*ps = Passage{Words: words}
+			*ps = Passage{Words: words, inA: ps.inA, inB: ps.inB}
 		}
 	}
 	return nil

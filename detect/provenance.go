@@ -33,8 +33,11 @@ func SetDirections(docs []Document, pairs []Pair) {
 	}
 }
 
+// dateFunc returns document i's date, if it has one that can be read.
+type dateFunc = func(i int) (time.Time, bool)
+
 // dateCache returns a function that parses each document's date once.
-func dateCache(docs []Document) func(i int) (time.Time, bool) {
+func dateCache(docs []Document) dateFunc {
 	parsed := map[int]time.Time{}
 	failed := map[int]bool{}
 	return func(i int) (time.Time, bool) {

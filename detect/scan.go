@@ -101,10 +101,8 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 		})
 	}
 	res := &Result{Params: s.params, Pairs: pairs, Stats: Stats{Candidates: len(cands), StockShingles: max(0, nStock), StockSketched: nStock < 0}}
-	// The documents and their clusters need no evidence: they are made
-	// while it is found, on what its stages leave of the cores. (Clusters
-	// reads the pairs' kinds and containments, which evidence leaves as
-	// they are.)
+	// The documents need no evidence: they are listed while it is found,
+	// on what its stages leave of the cores.
 	made := make(chan struct{})
 	go func() {
 		defer close(made)
@@ -113,7 +111,6 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 			l := s.docs.at(i)
 			res.Documents[p] = Document{Doc: l.doc, Tokens: l.tokens, Shingles: l.shingles}
 		}
-		res.Clusters = Clusters(res.Documents, res.Pairs)
 	}()
 	if s.o.NoEvidence {
 		err = s.countWords(ctx, src, pairs)
@@ -125,6 +122,7 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 		return nil, err
 	}
 	SetDirections(res.Documents, res.Pairs)
+	Group(res)
 	if s.texts != nil {
 		for p := range res.Documents {
 			res.Documents[p].Text = s.texts[p]

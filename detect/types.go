@@ -110,16 +110,24 @@ type Pair struct {
 	// grounds.
 	Direction string `json:"direction"`
 	Why       string `json:"direction_reason"`
+	// Cluster is the ID of the document cluster both documents are in,
+	// 0 if none is.
+	Cluster int `json:"cluster"`
+	// Template is set when every passage of the pair is a template's
+	// (Result.Templates): an outlet's boilerplate, not syndication.
+	Template bool `json:"template"`
 
 	// I and J are the indexes of A and B in Result.Documents.
 	I int `json:"-"`
 	J int `json:"-"`
 }
 
-// Cluster is a connected component of the reported pairs, Candidate pairs
-// aside.
+// Cluster is a document cluster: a center and the documents it shares a
+// passage with (see Group).
 type Cluster struct {
-	ID      int      `json:"id"`
+	ID int `json:"id"`
+	// Center is the member every other member has a reported pair with.
+	Center  string   `json:"center"`
 	Members []string `json:"members"`
 	// Source is the member that is the source of every other (a pair
 	// with each of them runs from it, see Pair.Direction), or empty: none
@@ -146,4 +154,8 @@ type Result struct {
 	Documents []Document `json:"documents"`
 	Pairs     []Pair     `json:"pairs"`
 	Clusters  []Cluster  `json:"clusters"`
+	// Syndication are the passages several documents carry; Templates
+	// those an outlet repeats across its own articles (see Family).
+	Syndication []Family `json:"syndication"`
+	Templates   []Family `json:"templates"`
 }

@@ -338,7 +338,9 @@ func assemble(docs []detect.Document, pairs []detect.Pair, p detect.Params) dete
 	}
 	detect.SortPairs(pairs)
 	detect.SetDirections(sorted, pairs)
-	return detect.Result{Params: p, Documents: sorted, Pairs: pairs, Clusters: detect.Clusters(sorted, pairs)}
+	res := detect.Result{Params: p, Documents: sorted, Pairs: pairs}
+	detect.Group(&res)
+	return res
 }
 
 // byID sorts documents by id, and their first places with them.

@@ -13,13 +13,18 @@ import (
 	"github.com/neardup/neardup/detect"
 )
 
-// CSV writes one row a pair, with a header row.
+// CSV writes one row a pair, with a header row: for each side its id,
+// title, date and source, then the pair's kind, score, direction and
+// figures, its cluster, whether it is a template's, its passages and
+// the text of its longest. Text fields are Neutral.
 func CSV(w io.Writer, r Report) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
-	header := []string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"}
+	header := []string{"a", "title_a", "date_a", "source_a", "b", "title_b", "date_b", "source_b", "kind", "score", "direction",
+		"jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "cluster", "template",
+		"passages", "passage_words", "longest_passage"}
 	if r.Summary != nil {
-		header = slices.Insert(header, 2, "status_a", "status_b")
+		header = slices.Insert(header, 8, "status_a", "status_b")
 	}
 	cw.Write(header)
 	cw.Flush()
@@ -28,11 +33,11 @@ func CSV(w io.Writer, r Report) error {
 	err := encodeEach(bw, len(r.Pairs), func(b []byte, from, to int) ([]byte, error) {
 		for k := range r.Pairs[from:to] {
 			p := &r.Pairs[from+k]
+			a, d := docOf(r, p.I), docOf(r, p.J)
 			if r.Summary != nil {
-				sa, sb := statusOf(r, p)
-				b = appendCSVRow(b, p, sa, sb)
+				b = appendCSVRow(b, p, a, d, a.Status, d.Status)
 			} else {
-				b = appendCSVRow(b, p)
+				b = appendCSVRow(b, p, a, d)
 			}
 		}
 		return b, nil
@@ -43,25 +48,47 @@ func CSV(w io.Writer, r Report) error {
 	return bw.Flush()
 }
 
+// docOf is document i of r, or an empty one if r does not list it.
+func docOf(r Report, i int) *detect.Document {
+	if i >= 0 && i < len(r.Documents) {
+		return &r.Documents[i]
+	}
+	return &detect.Document{}
+}
+
 // appendCSVRow appends p's row of the CSV report, as a csv.Writer
-// writes it.
-func appendCSVRow(b []byte, p *detect.Pair, statuses ...string) []byte {
-	words := 0
+// writes it; a and b are its documents.
+func appendCSVRow(b []byte, p *detect.Pair, a, d *detect.Document, statuses ...string) []byte {
+	words, longest := 0, -1
 	for i := range p.Passages {
 		words += p.Passages[i].Words
+		if longest < 0 || p.Passages[i].Words > p.Passages[longest].Words {
+			longest = i
+		}
 	}
 	b = appendCSVField(b, Neutral(p.A))
-	b = appendCSVField(append(b, ','), Neutral(p.B))
+	for _, s := range [...]string{a.Title, a.Date, a.Source, p.B, d.Title, d.Date, d.Source} {
+		b = appendCSVField(append(b, ','), Neutral(s))
+	}
 	for _, s := range statuses {
 		b = appendCSVField(append(b, ','), s)
 	}
 	b = appendCSVField(append(b, ','), string(p.Kind))
-	for _, f := range [...]float64{p.Score, p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB} {
+	b = appendFixed(append(b, ','), p.Score, 4)
+	b = appendCSVField(append(b, ','), p.Direction)
+	for _, f := range [...]float64{p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB} {
 		b = appendFixed(append(b, ','), f, 4)
 	}
-	for _, n := range [...]int{p.Shared, len(p.Passages), words} {
-		b = strconv.AppendInt(append(b, ','), int64(n), 10)
+	b = strconv.AppendInt(append(b, ','), int64(p.Shared), 10)
+	b = strconv.AppendInt(append(b, ','), int64(p.Cluster), 10)
+	b = strconv.AppendBool(append(b, ','), p.Template)
+	b = strconv.AppendInt(append(b, ','), int64(len(p.Passages)), 10)
+	b = strconv.AppendInt(append(b, ','), int64(words), 10)
+	text := ""
+	if longest >= 0 {
+		text = p.Passages[longest].Text
 	}
+	b = appendCSVField(append(b, ','), Neutral(text))
 	return append(b, '\n')
 }
 
@@ -114,8 +141,9 @@ const DefaultDenseMax = 500
 
 // Matrix writes the similarity matrix of the reported pairs' scores as
 // CSV. Up to denseMax documents it is dense: a header row of ids, then a
-// row a document starting with its id, 1 on the diagonal and 0 for pairs
-// not reported. Above denseMax it is sparse: a header "a,b,score" and one
+// row a document starting with its id, 1 on the diagonal and an empty
+// cell for a pair not reported (never verified, or below the least score
+// reported: the report does not say which, and 0 would claim a figure). Above denseMax it is sparse: a header "a,b,score" and one
 // row a reported pair, both orders omitted.
 func Matrix(w io.Writer, r Report, denseMax int) error {
 	cw := csv.NewWriter(w)
@@ -155,7 +183,7 @@ func Matrix(w io.Writer, r Report, denseMax int) error {
 			case ok:
 				row[j+1] = ff(s)
 			default:
-				row[j+1] = "0"
+				row[j+1] = ""
 			}
 		}
 		cw.Write(row)

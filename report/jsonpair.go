@@ -68,6 +68,10 @@ func appendPair(b []byte, p *detect.Pair, prefix string) ([]byte, bool) {
 	b = appendString(b, p.Direction)
 	b = appendKey(append(b, ','), in, "direction_reason")
 	b = appendString(b, p.Why)
+	b = appendKey(append(b, ','), in, "cluster")
+	b = strconv.AppendInt(b, int64(p.Cluster), 10)
+	b = appendKey(append(b, ','), in, "template")
+	b = strconv.AppendBool(b, p.Template)
 	return append(append(append(b, '\n'), prefix...), '}'), true
 }
 

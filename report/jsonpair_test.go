@@ -120,19 +120,28 @@ func TestCSVRowMatchesEncodingCSV(t *testing.T) {
 	for trial := range 3000 {
 		p := detect.Pair{A: field(), B: field(), Kind: detect.Kind(field()), Shared: rng.IntN(1 << 20),
 			Score: rng.Float64(), Jaccard: float64(rng.IntN(3)) / 2, ContainmentA: 1e-9, ContainmentB: 123.45678, CoverageA: rng.Float64(), CoverageB: 0}
+		p.Direction, p.Cluster, p.Template = field(), rng.IntN(100), rng.IntN(2) == 0
 		for range rng.IntN(4) {
-			p.Passages = append(p.Passages, detect.Passage{Words: rng.IntN(100)})
+			p.Passages = append(p.Passages, detect.Passage{Words: rng.IntN(100), Text: field()})
 		}
+		a := &detect.Document{Doc: corpus.Doc{Title: field(), Date: field(), Source: field()}}
+		d := &detect.Document{Doc: corpus.Doc{Title: field(), Date: field(), Source: field()}}
 		var want bytes.Buffer
 		cw := csv.NewWriter(&want)
-		words := 0
+		words, longest := 0, ""
+		best := -1
 		for _, ps := range p.Passages {
 			words += ps.Words
+			if ps.Words > best {
+				best, longest = ps.Words, ps.Text
+			}
 		}
-		cw.Write([]string{Neutral(p.A), Neutral(p.B), string(p.Kind), ff(p.Score), ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
-			ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(len(p.Passages)), strconv.Itoa(words)})
+		cw.Write([]string{Neutral(p.A), Neutral(a.Title), Neutral(a.Date), Neutral(a.Source), Neutral(p.B), Neutral(d.Title), Neutral(d.Date), Neutral(d.Source),
+			string(p.Kind), ff(p.Score), p.Direction, ff(p.Jaccard), ff(p.ContainmentA), ff(p.ContainmentB),
+			ff(p.CoverageA), ff(p.CoverageB), strconv.Itoa(p.Shared), strconv.Itoa(p.Cluster), strconv.FormatBool(p.Template),
+			strconv.Itoa(len(p.Passages)), strconv.Itoa(words), Neutral(longest)})
 		cw.Flush()
-		if got := appendCSVRow(nil, &p); !bytes.Equal(got, want.Bytes()) {
+		if got := appendCSVRow(nil, &p, a, d); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("trial %d:\n got %q\nwant %q", trial, got, want.Bytes())
 		}
 	}

@@ -2,7 +2,8 @@
 // programs: text, JSON, CSV pairs and the similarity matrix.
 //
 // The JSON form is a documented contract (see README.md): a top object
-// with params, documents, pairs, clusters and warnings. All output is
+// with a summary, params, stats, documents, pairs, clusters, syndicated
+// passages, templates and warnings. All output is
 // deterministic: the same result gives the same bytes.
 package report
 
@@ -32,6 +33,10 @@ type Report struct {
 	// with it and say each document's status.
 	Summary  *detect.Summary `json:"summary,omitempty"`
 	Warnings []string        `json:"warnings"`
+	// Limit caps each list of the text report (pairs, syndicated
+	// passages, templates, duplicates, clusters); the rest are counted.
+	// Zero lists everything.
+	Limit int `json:"-"`
 }
 
 // JSON writes r as indented JSON: the bytes json.Encoder writes with
@@ -67,12 +72,8 @@ func JSON(w io.Writer, r Report) error {
 			return err
 		}
 	}
-	var summary error
-	if r.Summary != nil {
-		summary = field("summary", false, value(r.Summary))
-	}
 	err := errors.Join(
-		summary,
+		field("summary", false, value(summarize(&r))),
 		field("params", false, value(r.Params)),
 		field("stats", false, value(r.Stats)),
 		field("documents", false, func() error {
@@ -82,6 +83,8 @@ func JSON(w io.Writer, r Report) error {
 		}),
 		field("pairs", false, func() error { return writeArray(bw, len(pairs), pairJSON(pairs)) }),
 		field("clusters", false, func() error { return writeArray(bw, len(r.Clusters), reflected(r.Clusters)) }),
+		field("syndication", false, func() error { return writeArray(bw, len(r.Syndication), reflected(r.Syndication)) }),
+		field("templates", false, func() error { return writeArray(bw, len(r.Templates), reflected(r.Templates)) }),
 		field("warnings", true, value(r.Warnings)),
 	)
 	if err != nil {
@@ -226,109 +229,6 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-// Text writes r for people: a summary, the clusters, then the pairs with
-// their figures and a quote of their longest passages.
-func Text(w io.Writer, r Report) error {
-	if r.Summary != nil {
-		return nightlyText(w, r)
-	}
-	bw := bufio.NewWriter(w)
-	tw := &errWriter{w: bw}
-	p := r.Params
-	tw.printf("%s, %s, %s (%s %d-shingles, %s %d hashes, near-duplicate at Jaccard ≥ %.2f, reuse at coverage ≥ %.2f)\n",
-		plural(len(r.Documents), "document"), plural(len(r.Pairs), "pair"), plural(len(r.Clusters), "cluster"),
-		p.Unit, p.K, p.Hasher, p.Perms, p.Threshold, p.ReuseScore)
-	if len(r.Pairs) == 0 {
-		tw.printf("\nNo near-duplicates and no shared passages found.\n")
-	}
-	doc := documentsByID(r.Documents)
-	if tw.err == nil {
-		tw.err = encodeEach(bw, len(r.Clusters), func(line []byte, from, to int) ([]byte, error) {
-			for _, c := range r.Clusters[from:to] {
-				// As fmt would write "\nCluster %d: %d documents, source
-				// %s\n", or say that no member is the others' source.
-				line = strconv.AppendInt(append(line, "\nCluster "...), int64(c.ID), 10)
-				line = appendPlural(append(line, ": "...), len(c.Members), "document")
-				if c.Source != "" {
-					line = append(append(append(line, ", source "...), Clean(c.Source)...), '\n')
-				} else {
-					line = append(line, ", none the source of the others (they share copy from elsewhere)\n"...)
-				}
-				for _, m := range c.Members {
-					d := doc(m)
-					// "  id  (date, source, title)\n", without what is empty.
-					line = append(append(line, "  "...), Clean(m)...)
-					sep := "  ("
-					for _, s := range [...]string{d.Date, d.Source, d.Title} {
-						if s != "" {
-							line = append(append(line, sep...), Clean(s)...)
-							sep = ", "
-						}
-					}
-					if sep == ", " {
-						line = append(line, ')')
-					}
-					line = append(line, '\n')
-				}
-			}
-			return line, nil
-		})
-	}
-	if len(r.Pairs) > 0 {
-		tw.printf("\nPairs\n")
-	}
-	if tw.err == nil {
-		tw.err = encodeEach(bw, len(r.Pairs), func(line []byte, from, to int) ([]byte, error) {
-			for k := range r.Pairs[from:to] {
-				pr := &r.Pairs[from+k]
-				words := 0
-				for i := range pr.Passages {
-					words += pr.Passages[i].Words
-				}
-				// As fmt would write "\n%-14s %.3f  %s ~ %s\n" and the
-				// rest, without its cost for 10⁵ pairs.
-				line = append(line, '\n')
-				line = append(line, pr.Kind...)
-				for k := len(pr.Kind); k < 14; k++ {
-					line = append(line, ' ')
-				}
-				line = append(line, ' ')
-				line = appendFixed(line, pr.Score, 3)
-				line = append(append(append(append(line, "  "...), Clean(pr.A)...), " ~ "...), Clean(pr.B)...)
-				line = append(line, "\n    jaccard "...)
-				line = appendFixed(line, pr.Jaccard, 3)
-				line = append(line, ", containment "...)
-				line = appendFixed(line, pr.ContainmentA, 3)
-				line = append(line, " / "...)
-				line = appendFixed(line, pr.ContainmentB, 3)
-				line = append(line, ", coverage "...)
-				line = appendFixed(line, pr.CoverageA, 3)
-				line = append(line, " / "...)
-				line = appendFixed(line, pr.CoverageB, 3)
-				line = appendPlural(append(line, ", "...), len(pr.Passages), "passage")
-				line = appendPlural(append(line, ", "...), words, "word")
-				line = append(append(append(append(append(line, "\n    direction "...), pr.Direction...), ": "...), pr.Why...), '\n')
-				var buf [8]int
-				shown := longest(buf[:0], pr.Passages, 3)
-				for _, i := range shown {
-					ps := &pr.Passages[i]
-					line = append(line, "    \""...)
-					line = appendQuote(line, ps.Text, 160)
-					line = append(line, "\" ("...)
-					line = strconv.AppendInt(line, int64(ps.Words), 10)
-					line = append(line, " words)\n"...)
-				}
-				if more := len(pr.Passages) - len(shown); more > 0 {
-					line = appendPlural(append(line, "    and "...), more, "more passage")
-					line = append(line, " (--format json lists them all)\n"...)
-				}
-			}
-			return line, nil
-		})
-	}
-	return finish(bw, tw, r.Warnings)
 }
 
 // documentsByID returns a function that finds a document by its id: by

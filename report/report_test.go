@@ -22,11 +22,11 @@ import (
 func sample() Report {
 	res := &detect.Result{
 		Documents: []detect.Document{{}, {}, {}},
-		Pairs: []detect.Pair{{A: "a", B: "c", I: 0, J: 2, Kind: detect.Reuse, Score: 0.25, Jaccard: 0.1,
+		Pairs: []detect.Pair{{A: "a", B: "c", I: 0, J: 2, Kind: detect.Reuse, Score: 0.25, Jaccard: 0.1, CoverageB: 0.25,
 			Passages: []detect.Passage{{Words: 3, Text: "short \x1b[31mred\x1b[0m"}, {Words: 9, Text: "a longer\n\tpassage here"}}}},
 	}
 	res.Documents[0].ID, res.Documents[1].ID, res.Documents[2].ID = "a", "b", "c"
-	res.Clusters = detect.Clusters(res.Documents, res.Pairs)
+	detect.Group(res)
 	return Report{Result: res, Warnings: []string{"x.txt: no text"}}
 }
 
@@ -93,7 +93,8 @@ func TestText(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"3 documents, 1 pair, 1 cluster", "Cluster 1: 2 documents", `"a longer passage here" (9 words)`, "1 warning:\n  x.txt: no text"} {
+	for _, want := range []string{"3 documents, 1 pair (1 reuse), 1 syndicated passage, 0 templates, 1 cluster",
+		"score = coverage: 25% of c is shared text", "1. 2 articles around a, none the source of the others: a, c", `"a longer passage here" (9 words)`, "1 warning:\n  x.txt: no text"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
@@ -110,7 +111,7 @@ func TestMatrix(t *testing.T) {
 	var dense, sparse bytes.Buffer
 	Matrix(&dense, sample(), 10)
 	Matrix(&sparse, sample(), 2)
-	if got := dense.String(); got != "id,a,b,c\na,1,0,0.2500\nb,0,1,0\nc,0.2500,0,1\n" {
+	if got := dense.String(); got != "id,a,b,c\na,1,,0.2500\nb,,1,\nc,0.2500,,1\n" {
 		t.Errorf("dense:\n%s", got)
 	}
 	if got := sparse.String(); got != "a,b,score\na,c,0.2500\n" {
@@ -121,11 +122,12 @@ func TestMatrix(t *testing.T) {
 func TestCSVAndJSON(t *testing.T) {
 	var c, j bytes.Buffer
 	CSV(&c, sample())
-	if !strings.HasPrefix(c.String(), "a,b,kind,score,") || !strings.Contains(c.String(), "a,c,reuse,0.2500,0.1000") {
+	if !strings.HasPrefix(c.String(), "a,title_a,date_a,source_a,b,title_b,date_b,source_b,kind,score,direction,jaccard,") ||
+		!strings.Contains(c.String(), "a,,,,c,,,,reuse,0.2500,,0.1000,") || !strings.Contains(c.String(), ",1,false,2,12,\"a longer\n\tpassage here\"\n") {
 		t.Errorf("csv:\n%s", c.String())
 	}
 	JSON(&j, Report{Result: &detect.Result{}})
-	for _, k := range []string{`"documents": []`, `"pairs": []`, `"clusters": []`, `"warnings": []`} {
+	for _, k := range []string{`"summary": {`, `"documents": []`, `"pairs": []`, `"clusters": []`, `"syndication": []`, `"templates": []`, `"warnings": []`} {
 		if !strings.Contains(j.String(), k) {
 			t.Errorf("empty result JSON lacks %s:\n%s", k, j.String())
 		}
@@ -139,12 +141,15 @@ func TestOutputsKeepOrder(t *testing.T) {
 	res := &detect.Result{}
 	var want bytes.Buffer
 	cw := csv.NewWriter(&want)
-	cw.Write([]string{"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "passages", "passage_words"})
+	cw.Write([]string{"a", "title_a", "date_a", "source_a", "b", "title_b", "date_b", "source_b", "kind", "score", "direction",
+		"jaccard", "containment_a", "containment_b", "coverage_a", "coverage_b", "shared_shingles", "cluster", "template",
+		"passages", "passage_words", "longest_passage"})
 	for i := range 1500 {
 		p := detect.Pair{A: fmt.Sprintf("doc,%d", i), B: fmt.Sprintf("doc \"%d\"", i+1), Kind: detect.Reuse, Score: float64(1500-i) / 1500, Shared: i,
 			Passages: []detect.Passage{{Words: i % 7}}}
 		res.Pairs = append(res.Pairs, p)
-		cw.Write([]string{p.A, p.B, string(p.Kind), ff(p.Score), "0.0000", "0.0000", "0.0000", "0.0000", "0.0000", strconv.Itoa(i), "1", strconv.Itoa(i % 7)})
+		cw.Write([]string{p.A, "", "", "", p.B, "", "", "", string(p.Kind), ff(p.Score), "", "0.0000", "0.0000", "0.0000", "0.0000", "0.0000",
+			strconv.Itoa(i), "0", "false", "1", strconv.Itoa(i % 7), ""})
 	}
 	cw.Flush()
 	var got bytes.Buffer
@@ -225,8 +230,8 @@ func BenchmarkQuote(b *testing.B) {
 	}
 }
 
-// TestTextClusterMembers checks the members' lines: each with what it
-// has of date, source and title, in that order.
+// TestTextClusterMembers checks the pairs' lines of their articles: each
+// with what it has of date, source and title, in that order.
 func TestTextClusterMembers(t *testing.T) {
 	rep := sample()
 	docs := rep.Documents
@@ -234,14 +239,17 @@ func TestTextClusterMembers(t *testing.T) {
 	docs[0].Date, docs[0].Source, docs[0].Title = "2024-12-26", "Reuters", "Strike"
 	pairs := append(rep.Pairs, detect.Pair{A: "a", B: "d", I: 0, J: 3, Kind: detect.Reuse, Score: 0.5},
 		detect.Pair{A: "a", B: "e", I: 0, J: 4, Kind: detect.Reuse, Score: 0.5})
-	rep.Result = &detect.Result{Documents: docs, Pairs: pairs, Clusters: detect.Clusters(docs, pairs)}
+	rep.Result = &detect.Result{Documents: docs, Pairs: pairs}
+	detect.Group(rep.Result)
 	var buf bytes.Buffer
 	if err := Text(&buf, rep); err != nil {
 		t.Fatal(err)
 	}
-	want := "\n  a  (2024-12-26, Reuters, Strike)\n  c\n  d  (AFP)\n  e  (2024-12-26, Ambush, Tartus)\n"
-	if !strings.Contains(buf.String(), want) {
-		t.Errorf("no member lines %q in\n%s", want, buf.String())
+	for _, want := range []string{"   a: a (2024-12-26, Reuters, Strike)\n   b: d (AFP)\n", "   b: e (2024-12-26, Ambush, Tartus)\n",
+		"1. 4 articles around a, none the source of the others: a, c, d, e\n"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("no %q in\n%s", want, buf.String())
+		}
 	}
 }
 

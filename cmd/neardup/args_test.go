@@ -27,7 +27,7 @@ func TestFlagsAnywhere(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "-odd.txt"), data, 0o644)
 	t.Chdir(dir)
 	code, out, errs := neardup(t, "scan", "--format", "csv", "--", "-odd.txt", "-odd.txt")
-	if code != 0 || !strings.HasPrefix(out, "a,b,") {
+	if code != 0 || !strings.HasPrefix(out, "a,title_a,") {
 		t.Errorf("a path after --: exit %d\n%s%s", code, out, errs)
 	}
 }

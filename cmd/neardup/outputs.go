@@ -94,6 +94,9 @@ func (o *outputs) abandon() {
 // --format to its file or standard output.
 func (o *outputs) write(c *cli.Context, rep report.Report) error {
 	defer o.abandon() // what is not committed
+	if hasFlag(c, "limit") {
+		rep.Limit = c.Int("limit")
+	}
 	if o.matrix != nil {
 		if err := o.matrix.commit(func(w io.Writer) error { return report.Matrix(w, rep, c.Int("dense-max")) }); err != nil {
 			return err

@@ -18,6 +18,7 @@ func scanCommand() *cli.Command {
 		&cli.StringFlag{Name: "html", Usage: "write a self-contained HTML report (heatmap, clusters, side-by-side passages) to `FILE`", Category: "Output"},
 		&cli.StringFlag{Name: "matrix", Usage: "write the similarity matrix as CSV to `FILE`", Category: "Output"},
 		&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
+		&cli.IntFlag{Name: "limit", Value: 50, Usage: "list at most `N` of each kind of finding in the text report; 0 lists all (--format json always has all)", Category: "Output"},
 		&cli.IntFlag{Name: "dense-max", Value: report.DefaultDenseMax, Usage: "largest corpus whose matrix is dense; above it, sparse triplets", Category: "Output"},
 	}, detectFlags()...)
 	return &cli.Command{
@@ -48,9 +49,6 @@ Examples:
 			if err != nil {
 				return err
 			}
-			// The CSV report shows figures alone: passages need no text
-			// unless the HTML page shows them.
-			o.NoEvidence = format == "csv" && c.String("html") == ""
 			if stop, err := profile(c); err != nil {
 				return err
 			} else {
@@ -70,11 +68,6 @@ Examples:
 			}
 			defer done()
 			src := newFileSource(con, rd, c.Args().Slice())
-			if o.NoEvidence {
-				// Texts are read again only for the rare document whose
-				// hashes the first reading could not keep.
-				src.keep = 0
-			}
 			res, err := detect.Scan(c.Context, src, o)
 			con.clear()
 			if err != nil {

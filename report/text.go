@@ -1,0 +1,321 @@
+package report
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/neardup/neardup/detect"
+)
+
+// Text writes r for people, what matters first: the summary; reuse
+// pairs, strongest evidence first, each with what its score is, its
+// direction and its passages; the syndicated passages; then, a line
+// each, near-duplicates, templates, exact duplicates and clusters. Each
+// list stops at r.Limit with a count of the rest. A run against an index
+// is reported by today's articles instead (nightlyText).
+func Text(w io.Writer, r Report) error {
+	if r.Summary != nil {
+		return nightlyText(w, r)
+	}
+	bw := bufio.NewWriter(w)
+	t := &textReport{errWriter: errWriter{w: bw}, r: &r, doc: documentsByID(r.Documents)}
+	t.summary()
+	if len(r.Pairs) == 0 {
+		t.printf("\nNo near-duplicates and no shared passages found.\n")
+	}
+	t.reuse()
+	t.syndication()
+	t.nearDuplicates()
+	t.templates()
+	t.duplicates()
+	t.clusters()
+	return finish(bw, &t.errWriter, r.Warnings)
+}
+
+// textReport writes the sections of a text report.
+type textReport struct {
+	errWriter
+	r   *Report
+	doc func(id string) *detect.Document
+}
+
+func (t *textReport) summary() {
+	s := summarize(t.r)
+	k := s.Kinds
+	t.printf("%s, %s", plural(s.Documents, "document"), plural(s.Pairs, "pair"))
+	var kinds []string
+	for _, c := range []struct {
+		n    int
+		name string
+	}{{k.Reuse, "reuse"}, {k.NearDuplicate, "near-duplicate"}, {k.Duplicate, "duplicate"}, {k.Template, "template"}, {k.Candidate, "candidate"}} {
+		if c.n > 0 {
+			kinds = append(kinds, fmt.Sprintf("%d %s", c.n, c.name))
+		}
+	}
+	if len(kinds) > 0 {
+		t.printf(" (%s)", strings.Join(kinds, ", "))
+	}
+	t.printf(", %s, %s, %s, %s\n", plural(s.Syndication, "syndicated passage"), plural(s.Templates, "template"),
+		plural(s.Clusters, "cluster"), plural(s.Outlets, "outlet"))
+	p := t.r.Params
+	t.printf("(%s %d-shingles, %s %d hashes; near-duplicate at Jaccard ≥ %.2f, reuse when shared passages cover ≥ %.2f of an article)\n",
+		p.Unit, p.K, p.Hasher, p.Perms, p.Threshold, p.ReuseScore)
+}
+
+// limited returns how many of n items to list, and a line for the rest.
+func (t *textReport) limited(n int) (int, string) {
+	if t.r.Limit <= 0 || n <= t.r.Limit {
+		return n, ""
+	}
+	return t.r.Limit, fmt.Sprintf("  … and %d more (--format json lists them all, or --limit 0)\n", n-t.r.Limit)
+}
+
+// reuse lists the reuse pairs, template pairs aside, strongest evidence
+// first: most words in shared passages, then score.
+func (t *textReport) reuse() {
+	var ks []int
+	for k := range t.r.Pairs {
+		if p := &t.r.Pairs[k]; p.Kind == detect.Reuse && !p.Template {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		return
+	}
+	slices.SortStableFunc(ks, func(a, b int) int {
+		pa, pb := &t.r.Pairs[a], &t.r.Pairs[b]
+		return cmp.Or(cmp.Compare(words(pb), words(pa)), cmp.Compare(pb.Score, pa.Score))
+	})
+	t.printf("\nReuse: articles that share passages, strongest evidence first (%d)\n", len(ks))
+	n, rest := t.limited(len(ks))
+	for i, k := range ks[:n] {
+		t.pair(i+1, &t.r.Pairs[k])
+	}
+	t.printf("%s", rest)
+}
+
+// words is the number of words in p's passages.
+func words(p *detect.Pair) int {
+	n := 0
+	for i := range p.Passages {
+		n += p.Passages[i].Words
+	}
+	return n
+}
+
+// pair writes one pair in full: its score and what it is, the figures,
+// the direction, both articles and the longest passages.
+func (t *textReport) pair(n int, p *detect.Pair) {
+	t.printf("\n%d. %s %.3f  %s ~ %s\n", n, p.Kind, p.Score, Clean(p.A), Clean(p.B))
+	t.printf("   %s\n", scoreWords(p))
+	t.printf("   Jaccard %.3f, containment %.3f / %.3f, coverage %.3f / %.3f, %s, %s\n",
+		p.Jaccard, p.ContainmentA, p.ContainmentB, p.CoverageA, p.CoverageB, plural(len(p.Passages), "passage"), plural(words(p), "word"))
+	if p.Direction != "" {
+		t.printf("   direction %s: %s\n", p.Direction, p.Why)
+	}
+	for _, side := range []struct{ name, id string }{{"a", p.A}, {"b", p.B}} {
+		if d := describe(t.doc(side.id)); d != "" {
+			t.printf("   %s: %s%s\n", side.name, Clean(side.id), d)
+		}
+	}
+	shown := longest(nil, p.Passages, 3)
+	for _, i := range shown {
+		ps := &p.Passages[i]
+		t.printf("   \"%s\" (%d words)\n", Quote(ps.Text, 160), ps.Words)
+	}
+	if more := len(p.Passages) - len(shown); more > 0 {
+		t.printf("   and %s (--format json lists them all)\n", plural(more, "more passage"))
+	}
+}
+
+// scoreWords says what p's score is made of.
+func scoreWords(p *detect.Pair) string {
+	switch p.Kind {
+	case detect.Duplicate:
+		return "score 1: the same text once normalised"
+	case detect.NearDuplicate:
+		return fmt.Sprintf("score = Jaccard similarity: %.0f%% of their shingles are shared", 100*p.Jaccard)
+	}
+	who, cov := p.A, p.CoverageA
+	if p.CoverageB > cov {
+		who, cov = p.B, p.CoverageB
+	}
+	if p.Jaccard > cov {
+		return fmt.Sprintf("score = Jaccard similarity: %.0f%% of their shingles are shared", 100*p.Jaccard)
+	}
+	return fmt.Sprintf("score = coverage: %.0f%% of %s is shared text", 100*cov, Clean(who))
+}
+
+// syndication lists the syndicated passages, most articles first.
+func (t *textReport) syndication() {
+	fs := t.r.Syndication
+	if len(fs) == 0 {
+		return
+	}
+	t.printf("\nSyndicated passages: text several articles carry, most articles first (%d)\n", len(fs))
+	n, rest := t.limited(len(fs))
+	for _, f := range fs[:n] {
+		t.family("S", &f)
+	}
+	t.printf("%s", rest)
+}
+
+// templates lists the templates, a line each with some members.
+func (t *textReport) templates() {
+	fs := t.r.Templates
+	if len(fs) == 0 {
+		return
+	}
+	t.printf("\nTemplates: text an outlet repeats across its own articles, not syndication (%d)\n", len(fs))
+	n, rest := t.limited(len(fs))
+	for _, f := range fs[:n] {
+		t.family("T", &f)
+	}
+	t.printf("%s", rest)
+}
+
+// family writes a family in two lines: its size, outlets, dates and
+// longest passage; then its members.
+func (t *textReport) family(prefix string, f *detect.Family) {
+	t.printf("\n%s%d  %s", prefix, f.ID, plural(len(f.Members), "article"))
+	if len(f.Outlets) > 0 {
+		t.printf(", %s: %s", plural(len(f.Outlets), "outlet"), Clean(strings.Join(f.Outlets, ", ")))
+	}
+	if f.First != "" {
+		if f.First == f.Last {
+			t.printf(", %s", Clean(f.First))
+		} else {
+			t.printf(", %s to %s", Clean(f.First), Clean(f.Last))
+		}
+	}
+	if len(f.Passages) > 0 {
+		ps := f.Passages[0]
+		t.printf(": \"%s\" (%d words)", Quote(ps.Text, 160), ps.Words)
+		if len(f.Passages) > 1 {
+			t.printf(" and %s", plural(len(f.Passages)-1, "more passage"))
+		}
+	}
+	t.printf("\n    %s\n", idList(f.Members, 10))
+}
+
+// idList is up to n ids, cleaned, and a count of the rest.
+func idList(ids []string, n int) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i == n {
+			fmt.Fprintf(&b, " and %d more", len(ids)-n)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Clean(id))
+	}
+	return b.String()
+}
+
+// nearDuplicates lists the near-duplicate pairs, a line each.
+func (t *textReport) nearDuplicates() {
+	var ps []*detect.Pair
+	for k := range t.r.Pairs {
+		if p := &t.r.Pairs[k]; p.Kind == detect.NearDuplicate {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 {
+		return
+	}
+	t.printf("\nNear-duplicates: score = Jaccard similarity of their shingles (%d)\n", len(ps))
+	n, rest := t.limited(len(ps))
+	for _, p := range ps[:n] {
+		t.printf("  %.3f  %s ~ %s  (direction %s)\n", p.Score, Clean(p.A), Clean(p.B), p.Direction)
+	}
+	t.printf("%s", rest)
+}
+
+// duplicates lists the groups of exact duplicates, a line each: the
+// components of the duplicate pairs, the earliest dated first when the
+// pairs say which it is.
+func (t *textReport) duplicates() {
+	docs := t.r.Documents
+	parent := map[int]int{}
+	var find func(int) int
+	find = func(x int) int {
+		if p, ok := parent[x]; ok && p != x {
+			parent[x] = find(p)
+			return parent[x]
+		}
+		parent[x] = x
+		return x
+	}
+	source := map[int]bool{}
+	for k := range t.r.Pairs {
+		p := &t.r.Pairs[k]
+		if p.Kind != detect.Duplicate {
+			continue
+		}
+		a, b := find(p.I), find(p.J)
+		parent[max(a, b)] = min(a, b)
+		switch p.Direction {
+		case detect.AToB:
+			source[p.I] = true
+		case detect.BToA:
+			source[p.J] = true
+		}
+	}
+	groups := map[int][]int{}
+	for x := range parent {
+		r := find(x)
+		groups[r] = append(groups[r], x)
+	}
+	roots := make([]int, 0, len(groups))
+	for r := range groups {
+		roots = append(roots, r)
+	}
+	slices.Sort(roots)
+	if len(roots) == 0 {
+		return
+	}
+	t.printf("\nExact duplicates: the same text once normalised (%d groups)\n", len(roots))
+	n, rest := t.limited(len(roots))
+	for _, r := range roots[:n] {
+		g := groups[r]
+		slices.Sort(g)
+		ids := make([]string, len(g))
+		first := ""
+		for i, m := range g {
+			ids[i] = docs[m].ID
+			if source[m] && first == "" {
+				first = docs[m].ID
+			}
+		}
+		t.printf("  %s", idList(ids, 10))
+		if first != "" {
+			t.printf("  (dated first: %s)", Clean(first))
+		}
+		t.printf("\n")
+	}
+	t.printf("%s", rest)
+}
+
+// clusters lists the document clusters, a line each.
+func (t *textReport) clusters() {
+	cs := t.r.Clusters
+	if len(cs) == 0 {
+		return
+	}
+	t.printf("\nClusters: an article and the articles it shares passages with (%d)\n", len(cs))
+	n, rest := t.limited(len(cs))
+	for _, c := range cs[:n] {
+		src := "none the source of the others"
+		if c.Source != "" {
+			src = "source " + Clean(c.Source)
+		}
+		t.printf("  %d. %s around %s, %s: %s\n", c.ID, plural(len(c.Members), "article"), Clean(c.Center), src, idList(c.Members, 10))
+	}
+	t.printf("%s", rest)
+}
