@@ -132,6 +132,9 @@ type Reader struct {
 	// endings). Empty: by the name's ending, or, for a name without a
 	// known one such as standard input, sniffed from the first bytes.
 	Format string
+	// HTML says what of an HTML page is its text; the zero value keeps
+	// its main text.
+	HTML HTMLMode
 	// Spooled maps the names of roots that cannot be read twice
 	// (standard input, pipes) to copies of them, which are read instead.
 	Spooled map[string]string

@@ -1,19 +1,68 @@
 package corpus
 
 import (
+	"net/url"
 	"strings"
 
+	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// parseHTML returns the visible text of an HTML page, with block elements
-// on lines of their own, and its title, date, source and URL from the
-// <title> element and the usual <meta> tags (Open Graph, article:*).
+// HTMLMode says what of an HTML page is its text.
+type HTMLMode int
+
+const (
+	// HTMLMain keeps the article's main text: navigation, header, footer,
+	// asides, menus, share bars and cookie banners are left out, as
+	// go-readability (a port of Mozilla's Readability) finds them. A page
+	// in which it finds no article is read whole.
+	HTMLMain HTMLMode = iota
+	// HTMLFull keeps all the visible text of a page.
+	HTMLFull
+)
+
+// parseHTML returns the text of an HTML page, its main text (HTMLMain)
+// or all of it, and its title, date, source and URL from the <title>
+// element and the usual <meta> tags (Open Graph, article:*).
+func parseHTML(s string, mode HTMLMode) Doc {
+	doc := parseFullHTML(s)
+	if mode == HTMLFull {
+		return doc
+	}
+	if text := mainText(s); text != "" {
+		doc.Text = text
+	}
+	return doc
+}
+
+// mainText returns the main text of page s, paragraphs apart, or "" when
+// extraction finds none.
+func mainText(s string) (text string) {
+	defer func() {
+		if recover() != nil { // a page that breaks the extractor is read whole
+			text = ""
+		}
+	}()
+	// The page's address only resolves links, which the text does not keep.
+	page := &url.URL{Scheme: "https", Host: "page.invalid", Path: "/"}
+	a, err := readability.FromReader(strings.NewReader(s), page)
+	if err != nil || a.Node == nil {
+		return ""
+	}
+	var b strings.Builder
+	if a.RenderText(&b) != nil {
+		return ""
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// parseFullHTML returns the visible text of an HTML page, with block
+// elements on lines of their own, and its metadata (parseHTML).
 //
 // It is one walk of the token stream with a case for each kind of token,
 // clearer whole than cut into pieces.
-func parseHTML(s string) Doc {
+func parseFullHTML(s string) Doc {
 	var doc Doc
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))

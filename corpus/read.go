@@ -83,11 +83,12 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 		r.warn(&Error{Path: name, Err: ErrBinary})
 		return nil
 	}
-	parse := parseText
+	var doc Doc
 	if kind == "html" {
-		parse = parseHTML
+		doc = parseHTML(r.cleanOwned(name, data), r.HTML)
+	} else {
+		doc = parseText(r.cleanOwned(name, data))
 	}
-	doc := parse(r.cleanOwned(name, data))
 	doc.ID, doc.Path = id, name
 	return r.emit(doc, fn)
 }

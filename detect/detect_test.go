@@ -767,3 +767,33 @@ func TestChunkedShingles(t *testing.T) {
 		}
 	}
 }
+
+// TestComparePairIsScan: every pair a scan reports, compared alone with
+// the corpus's stock phrases, has the scan's figures and passages.
+func TestComparePairIsScan(t *testing.T) {
+	docs, _ := planted(17, 80)
+	docs = append(docs, readSeeds(t)...)
+	o := Defaults()
+	res := mustRun(t, docs, o)
+	if len(res.Pairs) < 10 {
+		t.Fatalf("only %d pairs to compare", len(res.Pairs))
+	}
+	for _, p := range res.Pairs {
+		got, err := ComparePair(context.Background(), Docs(docs), o, p.B, p.A)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Pairs) != 1 {
+			t.Fatalf("%s ~ %s: %d pairs", p.A, p.B, len(got.Pairs))
+		}
+		q := got.Pairs[0]
+		want := p
+		want.I, want.J, want.Cluster, q.Cluster = 0, 1, 0, 0
+		if !reflect.DeepEqual(q, want) {
+			t.Errorf("%s ~ %s: compared alone\n%+v\nin the scan\n%+v", p.A, p.B, q, want)
+		}
+	}
+	if _, err := ComparePair(context.Background(), Docs(docs), o, docs[0].ID, "no such id"); err == nil {
+		t.Error("an id that is not in the corpus: no error")
+	}
+}

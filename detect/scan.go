@@ -59,33 +59,9 @@ func Run(ctx context.Context, docs []corpus.Doc, o Options) (*Result, error) {
 // Scan detects the near-duplicate and reused documents of src. Documents
 // are reported in order of id; their ids must be distinct.
 func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
-	if err := o.Check(); err != nil {
+	s, nStock, err := readCorpus(ctx, src, o)
+	if err != nil {
 		return nil, err
-	}
-	workers := o.Workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	s := &scan{o: o, workers: workers, bands: o.banding()}
-	s.df.limit = o.exactLimit
-	if err := s.read(ctx, src); err != nil {
-		return nil, err
-	}
-	// The documents are sorted by id while shingles are counted.
-	ordered := make(chan error, 1)
-	go func() { ordered <- s.order() }()
-	s.params = o.params(s.docs.n, s.bands)
-	if o.Progress != nil {
-		o.Progress("counting", s.docs.n, 0)
-	}
-	stock, nStock, shared := s.df.stockSet(s.params.StockMinDocs, s.workers)
-	if err := <-ordered; err != nil {
-		return nil, err
-	}
-	s.stockKey, s.shared = stock, shared
-	if s.docs.n < s.params.StockMinDocs {
-		s.stockKey = func(uint64) bool { return false }
-		nStock = 0
 	}
 	cands, err := s.candidates(ctx)
 	if err != nil {
@@ -129,6 +105,41 @@ func Scan(ctx context.Context, src Source, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// readCorpus reads src the first time, orders its documents and finds
+// its stock phrases: what Scan and ComparePair do first. nStock is the
+// number of stock shingles, -1 when a sketch decided them.
+func readCorpus(ctx context.Context, src Source, o Options) (s *scan, nStock int, err error) {
+	if err := o.Check(); err != nil {
+		return nil, 0, err
+	}
+	workers := o.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	s = &scan{o: o, workers: workers, bands: o.banding()}
+	s.df.limit = o.exactLimit
+	if err := s.read(ctx, src); err != nil {
+		return nil, 0, err
+	}
+	// The documents are sorted by id while shingles are counted.
+	ordered := make(chan error, 1)
+	go func() { ordered <- s.order() }()
+	s.params = o.params(s.docs.n, s.bands)
+	if o.Progress != nil {
+		o.Progress("counting", s.docs.n, 0)
+	}
+	stock, nStock, shared := s.df.stockSet(s.params.StockMinDocs, s.workers)
+	if err := <-ordered; err != nil {
+		return nil, 0, err
+	}
+	s.stockKey, s.shared = stock, shared
+	if s.docs.n < s.params.StockMinDocs {
+		s.stockKey = func(uint64) bool { return false }
+		nStock = 0
+	}
+	return s, nStock, nil
 }
 
 type scan struct {

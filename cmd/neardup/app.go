@@ -121,38 +121,72 @@ func requireDB(c *cli.Context) error {
 	return nil
 }
 
-// detectFlags are the flags that shape detection, shared by commands.
+// detectFlags are the flags that shape detection, shared by the commands
+// that find pairs in a corpus: every concern's.
 func detectFlags() []cli.Flag {
+	return slices.Concat(candidateFlags(), verifyFlags(), stockFlags(), inputFlags(), consoleFlags())
+}
+
+// candidateFlags shape which pairs are proposed and reported.
+func candidateFlags() []cli.Flag {
 	d := detect.Defaults()
 	return []cli.Flag{
-		&cli.Float64Flag{Name: "threshold", Value: d.Threshold, Usage: "whole-document Jaccard similarity of a near-duplicate", Category: "Detection"},
-		&cli.Float64Flag{Name: "reuse-score", Value: d.ReuseScore, Usage: "share of one document that shared passages must cover for a reuse pair", Category: "Detection"},
 		&cli.Float64Flag{Name: "min-score", Value: -1, DefaultText: "the reuse score", Usage: "report every verified pair scoring at least `X` (0 reports all)", Category: "Detection"},
-		&cli.IntFlag{Name: "k", Aliases: []string{"word-ngrams"}, Value: d.Shingle.K, Usage: "words per shingle", Category: "Detection"},
-		&cli.IntFlag{Name: "char-ngrams", Usage: "shingle by `N` characters instead of words", Category: "Detection"},
 		&cli.IntFlag{Name: "perms", Value: d.Perms, Usage: "hashes per document signature", Category: "Detection"},
 		&cli.StringFlag{Name: "hasher", Value: d.Hasher, Usage: "signature core: oph (fast) or minwise (go-minhash reference)", Category: "Detection"},
 		&cli.IntFlag{Name: "window", Value: d.Window, Usage: "passage window, in shingles: shared runs this long are always candidates", Category: "Passages"},
 		&cli.IntFlag{Name: "min-prints", Value: d.MinPrints, Usage: "fingerprints two documents must share to be reuse candidates", Category: "Passages"},
 		&cli.IntFlag{Name: "passage-hashes", Value: d.PassageHashes, Usage: "hash functions passage windows are min-hashed with", Category: "Passages"},
+		&cli.BoolFlag{Name: "exhaustive", Usage: "verify every pair instead of LSH candidates (small corpora)", Category: "Detection"},
+		&cli.IntFlag{Name: "workers", DefaultText: "one per CPU", Usage: "goroutines", Category: "Detection"},
+		&cli.BoolFlag{Name: "cross-source", Usage: "report only pairs of documents from two different sources (outlets), both known", Category: "Detection"},
+	}
+}
+
+// verifyFlags shape the verification of a pair: its shingles, passages
+// and decision.
+func verifyFlags() []cli.Flag {
+	d := detect.Defaults()
+	return []cli.Flag{
+		&cli.Float64Flag{Name: "threshold", Value: d.Threshold, Usage: "whole-document Jaccard similarity of a near-duplicate", Category: "Detection"},
+		&cli.Float64Flag{Name: "reuse-score", Value: d.ReuseScore, Usage: "share of one document that shared passages must cover for a reuse pair", Category: "Detection"},
+		&cli.IntFlag{Name: "k", Aliases: []string{"word-ngrams"}, Value: d.Shingle.K, Usage: "words per shingle", Category: "Detection"},
+		&cli.IntFlag{Name: "char-ngrams", Usage: "shingle by `N` characters instead of words", Category: "Detection"},
 		&cli.IntFlag{Name: "min-passage", Value: d.MinPassage, Usage: "least shingles, stock phrases aside, of a shared run (character n-grams: 18-N)", Category: "Passages"},
 		&cli.IntFlag{Name: "min-evidence", Value: d.MinEvidence, Usage: "least shingles, stock phrases aside, that a pair's passages hold together to be evidence; fewer is a shared phrase (character n-grams: 51-N)", Category: "Passages"},
 		&cli.IntFlag{Name: "gap", Value: d.Gap, Usage: "most shingles between runs joined into one passage", Category: "Passages"},
+	}
+}
+
+// stockFlags define the stock phrases of a corpus.
+func stockFlags() []cli.Flag {
+	d := detect.Defaults()
+	return []cli.Flag{
 		&cli.Float64Flag{Name: "stock-fraction", Value: d.StockFraction, Usage: "share of documents from which a shingle is a stock phrase", Category: "Passages"},
 		&cli.IntFlag{Name: "stock-min-docs", Value: d.StockMinDocs, Usage: "least documents from which a shingle is a stock phrase", Category: "Passages"},
 		&cli.IntFlag{Name: "stock-max-docs", Value: d.StockMaxDocs, Usage: "documents from which a shingle is a stock phrase whatever the corpus size", Category: "Passages"},
-		&cli.BoolFlag{Name: "exhaustive", Usage: "verify every pair instead of LSH candidates (small corpora)", Category: "Detection"},
-		&cli.IntFlag{Name: "workers", DefaultText: "one per CPU", Usage: "goroutines", Category: "Detection"},
+	}
+}
+
+// inputFlags say how documents are read.
+func inputFlags() []cli.Flag {
+	return []cli.Flag{
 		&cli.StringFlag{Name: "id-field", Value: "id", Usage: "JSON field of a document's id", Category: "Input"},
 		&cli.StringFlag{Name: "text-field", Value: "text", Usage: "JSON field of a document's text", Category: "Input"},
 		&cli.StringFlag{Name: "title-field", Value: "title", Usage: "JSON field of a document's title", Category: "Input"},
 		&cli.StringFlag{Name: "date-field", Value: "date", Usage: "JSON field of a document's date (RFC 3339, 2006-01-02, RFC 1123, January 2, 2006, …)", Category: "Input"},
 		&cli.StringFlag{Name: "source-field", Value: "source", Usage: "JSON field of a document's source: its outlet", Category: "Input"},
 		&cli.StringFlag{Name: "url-field", Value: "url", Usage: "JSON field of a document's URL", Category: "Input"},
-		&cli.BoolFlag{Name: "cross-source", Usage: "report only pairs of documents from two different sources (outlets), both known", Category: "Detection"},
 		&cli.StringFlag{Name: "max-bytes", Value: "64MiB", Usage: "largest `SIZE` of a document (a text or HTML file, a JSON Lines line, a JSON array element): bytes, or with kB, MB, GB, KiB, MiB, GiB", Category: "Input"},
 		&cli.StringFlag{Name: "max-file-bytes", Value: "4GiB", Usage: "largest `SIZE` of a file, after decompression", Category: "Input"},
 		&cli.StringFlag{Name: "input-format", Usage: "format of the files named on the command line and of standard input (-): txt, md, html, json or jsonl (default: by name, sniffed for - and unknown names)", Category: "Input"},
+		&cli.StringFlag{Name: "html-mode", Value: "main", Usage: "what of an HTML page is its text: main (the article, without navigation, header, footer, asides and banners) or full (all visible text)", Category: "Input"},
+	}
+}
+
+// consoleFlags say what is printed on stderr.
+func consoleFlags() []cli.Flag {
+	return []cli.Flag{
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print warnings and progress on stderr", Category: "Output"},
 		&cli.BoolFlag{Name: "explain", Usage: "print the derived parameters (banding, probabilities) on stderr", Category: "Output"},
 	}
@@ -171,27 +205,34 @@ func unitFloors(o *detect.Options, isSet func(string) bool) {
 	}
 }
 
+// options returns the detection options of c's flags; the flags c's
+// command does not define keep their defaults.
 func options(c *cli.Context) (detect.Options, error) {
 	o := detect.Defaults()
-	o.Threshold = c.Float64("threshold")
-	o.ReuseScore = c.Float64("reuse-score")
-	o.MinScore = c.Float64("min-score")
 	if c.IsSet("k") && c.IsSet("char-ngrams") {
 		return o, usagef("-k (words per shingle) and --char-ngrams (characters per shingle) exclude each other: give one")
 	}
-	o.Shingle.K = c.Int("k")
+	floats := map[string]*float64{"threshold": &o.Threshold, "reuse-score": &o.ReuseScore, "min-score": &o.MinScore, "stock-fraction": &o.StockFraction}
+	ints := map[string]*int{"k": &o.Shingle.K, "perms": &o.Perms, "window": &o.Window, "passage-hashes": &o.PassageHashes,
+		"min-prints": &o.MinPrints, "min-passage": &o.MinPassage, "min-evidence": &o.MinEvidence, "gap": &o.Gap,
+		"stock-min-docs": &o.StockMinDocs, "stock-max-docs": &o.StockMaxDocs, "workers": &o.Workers}
+	for name, v := range floats {
+		if hasFlag(c, name) {
+			*v = c.Float64(name)
+		}
+	}
+	for name, v := range ints {
+		if hasFlag(c, name) {
+			*v = c.Int(name)
+		}
+	}
 	if n := c.Int("char-ngrams"); n != 0 {
 		o.Shingle = shingle.Config{Unit: shingle.CharUnit, K: n}
 	}
-	ints := map[string]*int{"perms": &o.Perms, "window": &o.Window, "passage-hashes": &o.PassageHashes,
-		"min-prints": &o.MinPrints, "min-passage": &o.MinPassage, "min-evidence": &o.MinEvidence, "gap": &o.Gap,
-		"stock-min-docs": &o.StockMinDocs, "stock-max-docs": &o.StockMaxDocs, "workers": &o.Workers}
-	for name, v := range ints {
-		*v = c.Int(name)
-	}
 	unitFloors(&o, c.IsSet)
-	o.Hasher = c.String("hasher")
-	o.StockFraction = c.Float64("stock-fraction")
+	if hasFlag(c, "hasher") {
+		o.Hasher = c.String("hasher")
+	}
 	o.Exhaustive = c.Bool("exhaustive")
 	o.CrossSource = c.Bool("cross-source")
 	if err := o.Check(); err != nil {
@@ -265,6 +306,9 @@ func (con *console) clear() {
 func (con *console) reader(c *cli.Context) *corpus.Reader {
 	r := &corpus.Reader{IDField: c.String("id-field"), TextField: c.String("text-field"), Format: c.String("input-format"), Warn: con.warn,
 		TitleField: c.String("title-field"), DateField: c.String("date-field"), SourceField: c.String("source-field"), URLField: c.String("url-field")}
+	if c.String("html-mode") == "full" {
+		r.HTML = corpus.HTMLFull
+	}
 	r.MaxBytes, _ = parseSize(c.String("max-bytes"))
 	r.MaxFileBytes, _ = parseSize(c.String("max-file-bytes"))
 	return r

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -12,25 +13,33 @@ import (
 )
 
 func compareCommand() *cli.Command {
-	flags := append([]cli.Flag{
+	flags := slices.Concat([]cli.Flag{
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json", Category: "Output"},
-	}, detectFlags()...)
+		&cli.StringFlag{Name: "corpus", Usage: "take both documents, by id, from the corpus at `SOURCE` (a directory, JSON or JSON Lines), with its stock phrases: the figures scan gives the pair", Category: "Input"},
+	}, verifyFlags(), stockFlags(), inputFlags(), consoleFlags())
 	return &cli.Command{
 		Name:      "compare",
 		Usage:     "compare two articles and show every passage they share",
-		ArgsUsage: "A B",
+		ArgsUsage: "A B | --corpus SOURCE ID_A ID_B",
 		Description: `Verifies one pair exactly, whatever its score, and explains it: Jaccard
 similarity, containment both ways, the decision and every shared passage.
-Each of A and B must hold one document. With two documents there are no
-stock phrases.
 
-Example:
-   neardup compare testdata/seeds/000_a86943d9168e89d9.txt testdata/seeds/003_c20ac59b2d2f44c9.txt`,
+With two files, each must hold one document; two documents have no stock
+phrases. With --corpus, both are taken by id from the corpus, whose stock
+phrases apply, so the figures are those scan gives the pair.
+
+Examples:
+   neardup compare testdata/seeds/000_a86943d9168e89d9.txt testdata/seeds/003_c20ac59b2d2f44c9.txt
+   neardup compare --corpus testdata/seeds 000_a86943d9168e89d9.txt 003_c20ac59b2d2f44c9.txt
+   neardup compare --corpus wire.jsonl --id-field doc_id 12345 12377`,
 		Flags:        flags,
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
-				return usagef("compare needs two files, A and B; got %d", c.NArg())
+				if c.String("corpus") != "" {
+					return usagef("compare --corpus SOURCE needs two ids; got %d arguments", c.NArg())
+				}
+				return usagef("compare needs two files, A and B, or --corpus SOURCE and two ids; got %d arguments", c.NArg())
 			}
 			format := c.String("format")
 			if format != "text" && format != "json" {
@@ -40,27 +49,44 @@ Example:
 			if err != nil {
 				return err
 			}
-			o.Exhaustive = true
 			o.MinScore = 0
 			con := newConsole(c)
 			r := con.reader(c)
+			var res *detect.Result
 			var docs []corpus.Doc
-			for _, name := range c.Args().Slice() {
-				got, err := readAll(c.Context, con, r, []string{name})
+			if src := c.String("corpus"); src != "" {
+				done, err := inputs(c, r)
 				if err != nil {
 					return err
 				}
-				if len(got) != 1 {
-					return usagef("%s: holds %d documents; compare needs one each", name, len(got))
+				defer done()
+				o.Progress = con.showProgress
+				res, err = detect.ComparePair(c.Context, newFileSource(con, r, []string{src}), o, c.Args().Get(0), c.Args().Get(1))
+				con.clear()
+				if err != nil {
+					return usagef("%s: %w", src, err)
 				}
-				docs = append(docs, got[0])
-			}
-			if docs[0].ID == docs[1].ID {
-				docs[1].ID += " (B)"
-			}
-			res, err := detect.Run(c.Context, docs, o)
-			if err != nil {
-				return err
+				for _, d := range res.Documents {
+					docs = append(docs, d.Doc)
+				}
+			} else {
+				o.Exhaustive = true
+				for _, name := range c.Args().Slice() {
+					got, err := readAll(c.Context, con, r, []string{name})
+					if err != nil {
+						return err
+					}
+					if len(got) != 1 {
+						return usagef("%s: holds %d documents; compare needs one each (or --corpus SOURCE with two ids)", name, len(got))
+					}
+					docs = append(docs, got[0])
+				}
+				if docs[0].ID == docs[1].ID {
+					docs[1].ID += " (B)"
+				}
+				if res, err = detect.Run(c.Context, docs, o); err != nil {
+					return err
+				}
 			}
 			if c.Bool("explain") {
 				explain(c.App.ErrWriter, res.Params, res.Stats)
@@ -74,6 +100,7 @@ Example:
 			var phrases []detect.Passage
 			if ps := res.Pairs; len(ps) == 1 && ps[0].Kind == detect.Candidate && len(ps[0].Passages) == 0 && o.MinEvidence > 1 {
 				o.MinEvidence = 0
+				o.Exhaustive = true
 				all, err := detect.Run(c.Context, docs, o)
 				if err != nil {
 					return err

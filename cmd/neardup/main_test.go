@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -471,4 +472,46 @@ func hasPair(t *testing.T, out, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestCompareInCorpus: compare --corpus takes both documents from a
+// corpus, a directory or JSON Lines, with its stock phrases, and gives the
+// score scan gives the pair (compare of the two files alone has no stock
+// phrases, and another).
+func TestCompareInCorpus(t *testing.T) {
+	_, scanOut, _ := neardup(t, "scan", "-q", "--format", "csv", seeds)
+	scanScore, _ := strconv.ParseFloat(strings.Split(pairRows(t, scanOut)[0], ",")[3], 64) // a,b,kind,score
+	want := fmt.Sprintf("%.3f", scanScore)
+	score := func(out string) string {
+		for _, l := range strings.Split(out, "\n") {
+			if f := strings.Fields(l); len(f) > 1 && f[0] == "score" {
+				return f[1]
+			}
+		}
+		return ""
+	}
+	code, out, errs := neardup(t, "compare", "--corpus", seeds, "000_a86943d9168e89d9.txt", "003_c20ac59b2d2f44c9.txt")
+	if code != 0 || score(out) != want || want != "0.177" {
+		t.Errorf("compare --corpus: exit %d, score %q, scan's %q\n%s%s", code, score(out), want, out, errs)
+	}
+	_, alone, _ := neardup(t, "compare", filepath.Join(seeds, "000_a86943d9168e89d9.txt"), filepath.Join(seeds, "003_c20ac59b2d2f44c9.txt"))
+	if score(alone) == score(out) {
+		t.Errorf("the two files alone score as in the corpus (%s): the test shows nothing", score(alone))
+	}
+	// Two ids of a JSON Lines archive.
+	entries, _ := os.ReadDir(seeds)
+	var docs []map[string]string
+	for _, e := range entries {
+		text, _ := os.ReadFile(filepath.Join(seeds, e.Name()))
+		docs = append(docs, map[string]string{"doc_id": e.Name()[:3], "text": string(text)})
+	}
+	archive := filepath.Join(t.TempDir(), "archive.jsonl")
+	writeJSONL(t, archive, docs)
+	code, out, errs = neardup(t, "compare", "--corpus", archive, "--id-field", "doc_id", "003", "000")
+	if code != 0 || score(out) != want {
+		t.Errorf("compare --corpus of JSON Lines: exit %d, score %q\n%s%s", code, score(out), out, errs)
+	}
+	if code, _, errs := neardup(t, "compare", "--corpus", archive, "--id-field", "doc_id", "000", "999"); code != exitUsage || !strings.Contains(errs, `no document "999"`) {
+		t.Errorf("an id not in the corpus: exit %d, %s", code, errs)
+	}
 }
