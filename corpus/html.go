@@ -36,8 +36,8 @@ func parseHTML(s string, mode HTMLMode) Doc {
 	return doc
 }
 
-// mainText returns the main text of page s, paragraphs apart, or "" when
-// extraction finds none.
+// mainText returns the main text of page s, a block a line as
+// parseFullHTML writes them, or "" when extraction finds none.
 func mainText(s string) (text string) {
 	defer func() {
 		if recover() != nil { // a page that breaks the extractor is read whole
@@ -54,7 +54,14 @@ func mainText(s string) (text string) {
 	if a.RenderText(&b) != nil {
 		return ""
 	}
-	return strings.TrimSpace(b.String())
+	lines := strings.Split(b.String(), "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
 }
 
 // parseFullHTML returns the visible text of an HTML page, with block
