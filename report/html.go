@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
@@ -10,14 +11,14 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/detect"
 )
 
-// HeatmapMax is the most documents the HTML heatmap shows: the members of
-// the largest clusters first, so that a large corpus still draws in a
-// moment. Every pair stays in the pair list whatever the cap.
+// HeatmapMax is the most members a cluster's heatmap draws.
 const HeatmapMax = 400
 
 //go:embed report.html.tmpl
@@ -42,16 +43,19 @@ var scriptHash = func() string {
 }()
 
 // htmlData is what the page's script reads. Offsets are in UTF-16 code
-// units, as JavaScript strings count.
+// units, as JavaScript strings count; documents are referred to by their
+// index in Docs, pairs by their index in Pairs (the JSON report's order).
 type htmlData struct {
-	Params    detect.Params `json:"params"`
-	Stats     detect.Stats  `json:"stats"`
-	Docs      []htmlDoc     `json:"docs"`
-	Pairs     []htmlPair    `json:"pairs"`
-	Clusters  []htmlCluster `json:"clusters"`
-	Heat      []int         `json:"heat"` // document indexes, cluster by cluster
-	HeatCells [][3]float64  `json:"heatCells"`
-	Warnings  []string      `json:"warnings"`
+	Summary  summary       `json:"summary"`
+	Params   detect.Params `json:"params"`
+	Docs     []htmlDoc     `json:"docs"`
+	Pairs    []htmlPair    `json:"pairs"`
+	Order    []int         `json:"order"` // the pairs as listed: strongest evidence first
+	Clusters []htmlCluster `json:"clusters"`
+	Families []htmlFamily  `json:"families"`
+	Template []htmlFamily  `json:"templates"`
+	Warnings []string      `json:"warnings"`
+	HeatMax  int           `json:"heatMax"`
 	// ScriptHash goes to the page's policy, not its data.
 	ScriptHash template.HTMLAttr `json:"-"`
 }
@@ -66,43 +70,85 @@ type htmlDoc struct {
 }
 
 type htmlPair struct {
-	A, B     int      `json:"-"`
 	AB       [2]int   `json:"d"`
 	Kind     string   `json:"kind"`
 	Score    float64  `json:"score"`
 	Jaccard  float64  `json:"jaccard"`
 	CA       float64  `json:"ca"`
 	CB       float64  `json:"cb"`
+	Dir      string   `json:"dir,omitempty"`
+	Why      string   `json:"why,omitempty"`
+	Cluster  int      `json:"cluster,omitempty"`
+	Template bool     `json:"template,omitempty"`
+	Words    int      `json:"words"`
 	Passages [][4]int `json:"p"`
 }
 
 type htmlCluster struct {
-	ID      int   `json:"id"`
-	Members []int `json:"members"`
-	Source  int   `json:"source"`
+	ID      int      `json:"id"`
+	Center  int      `json:"center"`
+	Members []int    `json:"members"`
+	Source  int      `json:"source"` // -1: none is the others' source
+	Outlets []string `json:"outlets"`
+	First   string   `json:"first,omitempty"`
+	Last    string   `json:"last,omitempty"`
+	Text    string   `json:"text"` // the longest passage of its pairs
 }
 
-// HTML writes r as one self-contained page: a heatmap of the similarity
-// matrix with documents grouped by cluster, the clusters, and every pair
-// with both texts side by side and the shared passages highlighted and
-// linked. texts gives each document's text by index in r.Documents (the
-// passages' byte ranges index them); documents in no pair may have none.
+type htmlFamily struct {
+	ID      int      `json:"id"`
+	Members []int    `json:"members"`
+	Outlets []string `json:"outlets"`
+	First   string   `json:"first,omitempty"`
+	Last    string   `json:"last,omitempty"`
+	Words   int      `json:"words"`
+	Text    string   `json:"text"`
+	More    int      `json:"more"` // passages beside the one shown
+}
+
+// HTML writes r as one self-contained page that opens on the summary
+// with the strongest finding open: the clusters and the syndicated
+// passages as lists (a cluster opens on its own heatmap and filters the
+// pairs to it), the pairs, searchable by id, title, outlet and passage
+// text, and each pair's texts side by side with each shared passage in a
+// colour of its own on both sides, linked. texts gives each document's
+// text by index in r.Documents (the passages' byte ranges index them);
+// documents in no pair may have none. #pair=N opens pair N of the JSON
+// report's list, #cluster=N cluster N; j and k move through the pairs.
 //
 // Article text is untrusted: the page carries it as JSON data that its
 // script places with textContent, never as markup, and keeps only http
 // and https URLs.
 func HTML(w io.Writer, r Report, texts func(i int) string) error {
-	d := htmlData{Params: r.Params, Stats: r.Stats, Warnings: nonNil(r.Warnings), ScriptHash: template.HTMLAttr(scriptHash)}
+	d := htmlData{Summary: summarize(&r), Params: r.Params, Warnings: nonNil(r.Warnings), HeatMax: HeatmapMax, ScriptHash: template.HTMLAttr(scriptHash)}
+	d.Docs, d.Pairs = htmlDocsAndPairs(&r, texts)
+	d.Order = displayOrder(r.Pairs)
+	index := make(map[string]int, len(r.Documents))
+	for i, doc := range r.Documents {
+		index[doc.ID] = i
+	}
+	d.Clusters = htmlClusters(&r, index)
+	d.Families, d.Template = htmlFamilies(r.Syndication, index), htmlFamilies(r.Templates, index)
+	bw := bufio.NewWriter(w)
+	if err := pageTmpl.Execute(bw, d); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// htmlDocsAndPairs returns the documents, with the texts of those in
+// pairs, and the pairs with their passages in UTF-16 offsets.
+func htmlDocsAndPairs(r *Report, texts func(i int) string) ([]htmlDoc, []htmlPair) {
 	inPair := make([]bool, len(r.Documents))
 	for _, p := range r.Pairs {
 		inPair[p.I], inPair[p.J] = true, true
 	}
-	d.Docs = make([]htmlDoc, len(r.Documents))
+	docs := make([]htmlDoc, len(r.Documents))
 	offsets := make([]map[int]int, len(r.Documents)) // byte → UTF-16 offsets needed
 	for i, doc := range r.Documents {
-		d.Docs[i] = htmlDoc{ID: doc.ID, Title: doc.Title, Date: doc.Date, Source: doc.Source, URL: safeURL(doc.URL)}
+		docs[i] = htmlDoc{ID: doc.ID, Title: doc.Title, Date: doc.Date, Source: doc.Source, URL: safeURL(doc.URL)}
 		if inPair[i] {
-			d.Docs[i].Text = texts(i)
+			docs[i].Text = texts(i)
 			offsets[i] = map[int]int{}
 		}
 	}
@@ -114,55 +160,117 @@ func HTML(w io.Writer, r Report, texts func(i int) string) error {
 	}
 	for i, m := range offsets {
 		if m != nil {
-			utf16Offsets(d.Docs[i].Text, m)
+			utf16Offsets(docs[i].Text, m)
 		}
 	}
-	for _, p := range r.Pairs {
-		hp := htmlPair{AB: [2]int{p.I, p.J}, Kind: string(p.Kind), Score: round(p.Score), Jaccard: round(p.Jaccard), CA: round(p.ContainmentA), CB: round(p.ContainmentB)}
+	pairs := make([]htmlPair, 0, len(r.Pairs))
+	for k := range r.Pairs {
+		p := &r.Pairs[k]
+		hp := htmlPair{AB: [2]int{p.I, p.J}, Kind: string(p.Kind), Score: round(p.Score), Jaccard: round(p.Jaccard), CA: round(p.ContainmentA), CB: round(p.ContainmentB),
+			Dir: p.Direction, Why: p.Why, Cluster: p.Cluster, Template: p.Template, Words: words(p), Passages: [][4]int{}}
 		for _, ps := range p.Passages {
 			hp.Passages = append(hp.Passages, [4]int{offsets[p.I][ps.A.Start], offsets[p.I][ps.A.End], offsets[p.J][ps.B.Start], offsets[p.J][ps.B.End]})
 		}
-		d.Pairs = append(d.Pairs, hp)
+		pairs = append(pairs, hp)
 	}
-	index := make(map[string]int, len(r.Documents))
-	for i, doc := range r.Documents {
-		index[doc.ID] = i
+	return docs, pairs
+}
+
+// displayOrder lists the pairs as the page shows them: reuse by the
+// words of its passages, then near-duplicates, duplicates, candidates
+// and template pairs, each by score.
+func displayOrder(pairs []detect.Pair) []int {
+	rank := func(p *detect.Pair) int {
+		switch {
+		case p.Template:
+			return 4
+		case p.Kind == detect.Reuse:
+			return 0
+		case p.Kind == detect.NearDuplicate:
+			return 1
+		case p.Kind == detect.Duplicate:
+			return 2
+		}
+		return 3
 	}
-	clusters := slices.Clone(r.Clusters)
-	slices.SortStableFunc(clusters, func(a, b detect.Cluster) int { return len(b.Members) - len(a.Members) })
+	order := make([]int, len(pairs))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		pa, pb := &pairs[a], &pairs[b]
+		if c := cmp.Compare(rank(pa), rank(pb)); c != 0 {
+			return c
+		}
+		if rank(pa) == 0 {
+			return cmp.Compare(words(pb), words(pa))
+		}
+		return 0 // by score: the pairs' own order
+	})
+	return order
+}
+
+// htmlClusters are r's clusters with their outlets, dates and longest
+// passage.
+func htmlClusters(r *Report, index map[string]int) []htmlCluster {
+	longest := map[int]*detect.Passage{}
+	for k := range r.Pairs {
+		p := &r.Pairs[k]
+		for x := range p.Passages {
+			if l := longest[p.Cluster]; p.Cluster != 0 && (l == nil || p.Passages[x].Words > l.Words) {
+				longest[p.Cluster] = &p.Passages[x]
+			}
+		}
+	}
+	out := make([]htmlCluster, 0, len(r.Clusters))
 	for _, c := range r.Clusters {
-		hc := htmlCluster{ID: c.ID, Source: -1} // no member is the others' source
+		hc := htmlCluster{ID: c.ID, Center: index[c.Center], Source: -1, Outlets: []string{}}
 		if c.Source != "" {
 			hc.Source = index[c.Source]
 		}
+		outlets := map[string]bool{}
+		var first, last time.Time
 		for _, m := range c.Members {
-			hc.Members = append(hc.Members, index[m])
+			i := index[m]
+			hc.Members = append(hc.Members, i)
+			doc := &r.Documents[i]
+			if doc.Source != "" && !outlets[doc.Source] {
+				outlets[doc.Source] = true
+				hc.Outlets = append(hc.Outlets, doc.Source)
+			}
+			if t, ok := corpus.ParseDate(doc.Date); ok {
+				if first.IsZero() || t.Before(first) {
+					first, hc.First = t, doc.Date
+				}
+				if t.After(last) {
+					last, hc.Last = t, doc.Date
+				}
+			}
 		}
-		d.Clusters = append(d.Clusters, hc)
-	}
-	onHeat := map[int]bool{}
-	for _, c := range clusters {
-		if len(d.Heat)+len(c.Members) > HeatmapMax {
-			continue
+		slices.Sort(hc.Outlets)
+		if l := longest[c.ID]; l != nil {
+			hc.Text = Quote(l.Text, 300)
 		}
-		for _, m := range c.Members {
-			onHeat[index[m]] = true
-			d.Heat = append(d.Heat, index[m])
+		out = append(out, hc)
+	}
+	return out
+}
+
+// htmlFamilies are fs with their members by index and their longest
+// passage shown.
+func htmlFamilies(fs []detect.Family, index map[string]int) []htmlFamily {
+	out := make([]htmlFamily, 0, len(fs))
+	for _, f := range fs {
+		hf := htmlFamily{ID: f.ID, Outlets: nonNil(f.Outlets), First: f.First, Last: f.Last, Words: f.Words}
+		for _, m := range f.Members {
+			hf.Members = append(hf.Members, index[m])
 		}
-	}
-	for _, p := range r.Pairs {
-		if onHeat[p.I] && onHeat[p.J] {
-			d.HeatCells = append(d.HeatCells, [3]float64{float64(p.I), float64(p.J), round(p.Score)})
+		if len(f.Passages) > 0 {
+			hf.Text, hf.More = Quote(f.Passages[0].Text, 300), len(f.Passages)-1
 		}
+		out = append(out, hf)
 	}
-	if d.Heat == nil {
-		d.Heat = []int{}
-	}
-	bw := bufio.NewWriter(w)
-	if err := pageTmpl.Execute(bw, d); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return out
 }
 
 func round(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }

@@ -146,7 +146,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	paneB := between(dom, `id="pane-b"`, `</section>`)
 	quote := "14 interior ministry personnel were killed and 10 others wounded"
 	for name, pane := range map[string]string{"A": paneA, "B": paneB} {
-		if !regexp.MustCompile(`<mark data-p="\d+">[^<]*` + quote).MatchString(pane) {
+		if !regexp.MustCompile(`<mark class="c\d" data-p="\d+">[^<]*` + quote).MatchString(pane) {
 			t.Errorf("pane %s: the quote is not highlighted", name)
 		}
 	}
@@ -232,5 +232,67 @@ func TestSafeURL(t *testing.T) {
 		if got := safeURL(in); got != want {
 			t.Errorf("safeURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+var screenshotBBC = flag.String("screenshot-bbc", "", "save a screenshot of BBC News' report to this PNG file")
+
+// bbcReport is the scan of BBC News from ../shared, or a skip without it.
+func bbcReport(t *testing.T) Report {
+	t.Helper()
+	path := "../../shared/corpora/bbc_news/docs.jsonl"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("no ../shared/corpora/bbc_news (see shared/README.md)")
+	}
+	var docs []corpus.Doc
+	r := corpus.Reader{IDField: "doc_id"}
+	if err := r.Walk(context.Background(), []string{path}, func(d corpus.Doc) error { docs = append(docs, d); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	res, err := detect.Run(context.Background(), docs, detect.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Report{Result: res}
+}
+
+// TestHTMLAtScale loads BBC News' report in a real browser: it opens on
+// the summary with the strongest reuse pair open; #cluster=1 opens the
+// largest cluster's heatmap, labelled, and narrows the pairs to it.
+func TestHTMLAtScale(t *testing.T) {
+	bin := chromium(t)
+	rep := bbcReport(t)
+	path := writeHTML(t, rep)
+	dom := browse(t, bin, "file://"+path, "--dump-dom")
+	if !regexp.MustCompile(`data-ready="\d+"`).MatchString(dom) {
+		t.Fatal("the page's script did not finish")
+	}
+	strongest := displayOrder(rep.Pairs)[0]
+	p := rep.Pairs[strongest]
+	if p.Kind != detect.Reuse || !strings.Contains(dom, "Pair "+strconv.Itoa(strongest+1)+": reuse") ||
+		!strings.Contains(between(dom, `id="pane-a"`, `id="pane-b"`), ">"+p.A+"<") {
+		t.Errorf("the strongest reuse pair (%d, %s ~ %s) is not open at load", strongest+1, p.A, p.B)
+	}
+	for _, want := range []string{"<b>2225</b>documents", "<b>397</b>pairs: 228 reuse, 66 near-duplicate, 103 duplicate", "Cluster 1 · 7 articles"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("no %q in the page", want)
+		}
+	}
+	c := rep.Clusters[0]
+	dom = browse(t, bin, "file://"+path+"#cluster=1", "--dump-dom")
+	inCluster := 0
+	for _, q := range rep.Pairs {
+		if q.Cluster == 1 {
+			inCluster++
+		}
+	}
+	if !strings.Contains(dom, `id="heat-box" style="display: block;"`) || !strings.Contains(dom, "Cluster 1: "+strconv.Itoa(len(c.Members))+" articles around "+c.Center) {
+		t.Error("#cluster=1 did not open the cluster's heatmap")
+	}
+	if !strings.Contains(dom, strconv.Itoa(inCluster)+" of 397 pairs") {
+		t.Errorf("#cluster=1 does not narrow the pairs to its %d", inCluster)
+	}
+	if *screenshotBBC != "" {
+		browse(t, bin, "file://"+path, "--screenshot="+mustAbs(t, *screenshotBBC), "--window-size=1400,1100")
 	}
 }
