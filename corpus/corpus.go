@@ -210,6 +210,26 @@ func kindOf(name string) string {
 // cannot be read is reported after the other roots have been read, as an
 // error wrapping each such *Error.
 func (r *Reader) Walk(ctx context.Context, roots []string, fn func(Doc) error) error {
+	return r.each(ctx, roots, func(f File) error { return r.readFile(ctx, f.Path, f.ID, fn) })
+}
+
+// File is a file of a corpus: its path, and the id of its documents that
+// have none of their own (its path relative to the root it was found
+// under).
+type File struct {
+	Path, ID string
+}
+
+// Files returns the files Walk reads under roots, in its order, warning of
+// what it skips as Walk does. Each can be read with Decode, elsewhere.
+func (r *Reader) Files(ctx context.Context, roots []string) ([]File, error) {
+	var files []File
+	err := r.each(ctx, roots, func(f File) error { files = append(files, f); return nil })
+	return files, err
+}
+
+// each calls visit for each file Walk reads under roots.
+func (r *Reader) each(ctx context.Context, roots []string, visit func(File) error) error {
 	var rootErrs []error
 	seen := make(map[string]bool)
 	r.roots = map[string]bool{}
@@ -222,7 +242,7 @@ func (r *Reader) Walk(ctx context.Context, roots []string, fn func(Doc) error) e
 			if root == Stdin {
 				id = "stdin"
 			}
-			if err := r.readFile(ctx, root, id, fn); err != nil {
+			if err := visit(File{root, id}); err != nil {
 				return err
 			}
 			continue
@@ -233,19 +253,19 @@ func (r *Reader) Walk(ctx context.Context, roots []string, fn func(Doc) error) e
 			continue
 		}
 		if !fi.IsDir() {
-			if err := r.readFile(ctx, root, filepath.Base(root), fn); err != nil {
+			if err := visit(File{root, filepath.Base(root)}); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := r.walkDir(ctx, root, "", seen, fn); err != nil {
+		if err := r.walkDir(ctx, root, "", seen, visit); err != nil {
 			return err
 		}
 	}
 	return errors.Join(rootErrs...)
 }
 
-func (r *Reader) walkDir(ctx context.Context, dir, rel string, seen map[string]bool, fn func(Doc) error) error {
+func (r *Reader) walkDir(ctx context.Context, dir, rel string, seen map[string]bool, visit func(File) error) error {
 	// A directory is known by its real path, so that a link back to an
 	// ancestor or a second link to one directory is walked once.
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
@@ -281,14 +301,14 @@ func (r *Reader) walkDir(ctx context.Context, dir, rel string, seen map[string]b
 		}
 		switch {
 		case typ.IsDir():
-			if err := r.walkDir(ctx, full, relName, seen, fn); err != nil {
+			if err := r.walkDir(ctx, full, relName, seen, visit); err != nil {
 				return err
 			}
 		case typ.IsRegular():
 			if !Supported(name) {
 				continue
 			}
-			if err := r.readFile(ctx, full, relName, fn); err != nil {
+			if err := visit(File{full, relName}); err != nil {
 				return err
 			}
 		case Supported(name):

@@ -17,14 +17,7 @@ import (
 // readFile reads the documents of the file name, those without an id of
 // their own named id, and calls fn for each; problems with the file are
 // warned of, and only fn's error is returned.
-//
-// It is long because it handles each failure of opening, sniffing and
-// decompressing a file where it happens, with the warning that names it.
 func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) error) error {
-	kind := kindOf(name)
-	if r.Format != "" && r.roots[name] {
-		kind = formatKind(r.Format)
-	}
 	open := name
 	if spool, ok := r.Spooled[name]; ok {
 		open = spool
@@ -35,7 +28,33 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 		return nil
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	return r.decodeFile(ctx, name, id, f, size, fn)
+}
+
+// Decode reads the documents of one file, named name, from src, as Walk
+// reads a file: its format and compression by its name, sniffed where the
+// name does not tell; documents without an id of their own are named id.
+// It calls fn for each document; problems with the file are warned of,
+// and only fn's error is returned. It is for files Walk cannot open, such
+// as those of a distributed file system.
+func (r *Reader) Decode(ctx context.Context, name, id string, src io.Reader, fn func(Doc) error) error {
+	return r.decodeFile(ctx, name, id, src, -1, fn)
+}
+
+// decodeFile is Decode with the size of a plain file, -1 if not known.
+//
+// It is long because it handles each failure of sniffing and
+// decompressing a file where it happens, with the warning that names it.
+func (r *Reader) decodeFile(ctx context.Context, name, id string, src io.Reader, size int64, fn func(Doc) error) error {
+	kind := kindOf(name)
+	if r.Format != "" && r.roots[name] {
+		kind = formatKind(r.Format)
+	}
+	br := bufio.NewReaderSize(src, 64<<10)
 	var in io.Reader = br
 	plain := true
 	if head, _ := br.Peek(2); strings.HasSuffix(strings.ToLower(name), ".gz") || kind == "" && string(head) == "\x1f\x8b" {
@@ -61,12 +80,12 @@ func (r *Reader) readFile(ctx context.Context, name, id string, fn func(Doc) err
 	}
 	// A plain file's size is known: read into a buffer of that size, not
 	// one that grows by copies to twice a large document.
-	size := int64(512)
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && plain {
-		size = min(fi.Size(), limit) + bytes.MinRead + 1
+	bufSize := int64(512)
+	if size >= 0 && plain {
+		bufSize = min(size, limit) + bytes.MinRead + 1
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err = buf.ReadFrom(io.LimitReader(in, limit+1))
+	buf := bytes.NewBuffer(make([]byte, 0, bufSize))
+	_, err := buf.ReadFrom(io.LimitReader(in, limit+1))
 	data := buf.Bytes()
 	if err != nil {
 		r.warn(&Error{Path: name, Err: err})

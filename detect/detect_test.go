@@ -797,3 +797,26 @@ func TestComparePairIsScan(t *testing.T) {
 		t.Error("an id that is not in the corpus: no error")
 	}
 }
+
+// TestPairBinary: a pair encoded and decoded is the same pair, its
+// passages' shingle ranges included.
+func TestPairBinary(t *testing.T) {
+	docs, _ := planted(19, 40)
+	res := mustRun(t, docs, Defaults())
+	if len(res.Pairs) == 0 {
+		t.Fatal("no pairs")
+	}
+	for _, p := range res.Pairs {
+		b, err := p.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var q Pair
+		if err := q.UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(p, q) {
+			t.Fatalf("%s ~ %s: decoded\n%+v\nwas\n%+v", p.A, p.B, q, p)
+		}
+	}
+}

@@ -21,3 +21,9 @@ func keyOf(e uint64) uint64 { return e &^ (1<<idBits - 1) }
 func idOf(e uint64) int { return int(e & (1<<idBits - 1)) }
 
 func partOf(e uint64) int { return int(e >> (64 - partBits)) }
+
+// ScanKey is what a scan keeps of a shingle hash, band key or
+// fingerprint: the key it counts a shingle's documents under, and files
+// band keys and fingerprints under. A distributed run that counts and
+// groups by it finds the scan's stock phrases and candidates.
+func ScanKey(h uint64) uint64 { return keyOf(h) }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/neardup/neardup/detect"
@@ -93,7 +92,7 @@ func (r *run) deliver(ctx context.Context) (*Outcome, error) {
 		}
 	}
 	r.given, d.at = nil, nil // listed: let them go before the list is sorted
-	out.Result = assemble(d.list, d.kept, x.o.Params(0))
+	out.Result = *detect.Assemble(x.o.Params(0), d.list, d.kept)
 	out.Summary.Pairs = len(out.Result.Pairs)
 	return out, nil
 }
@@ -316,44 +315,4 @@ func statusRank(s string) int {
 		return 1
 	}
 	return 0
-}
-
-// assemble orders docs by id, points pairs at them, orders the pairs and
-// finds the clusters.
-func assemble(docs []detect.Document, pairs []detect.Pair, p detect.Params) detect.Result {
-	// docs are sorted in place, each carrying its first place along, so
-	// that a million of them are not held twice.
-	byID := byID{docs: docs, from: make([]int32, len(docs))}
-	for i := range byID.from {
-		byID.from[i] = int32(i)
-	}
-	sort.Sort(byID)
-	where := make([]int32, len(docs))
-	for to, from := range byID.from {
-		where[from] = int32(to)
-	}
-	sorted := docs
-	for i := range pairs {
-		pairs[i].I, pairs[i].J = int(where[pairs[i].I]), int(where[pairs[i].J])
-	}
-	detect.SortPairs(pairs)
-	detect.SetDirections(sorted, pairs)
-	res := detect.Result{Params: p, Documents: sorted, Pairs: pairs}
-	detect.Group(&res)
-	return res
-}
-
-// byID sorts documents by id, and their first places with them.
-type byID struct {
-	docs []detect.Document
-	from []int32
-}
-
-func (b byID) Len() int { return len(b.docs) }
-
-func (b byID) Less(i, j int) bool { return b.docs[i].ID < b.docs[j].ID }
-
-func (b byID) Swap(i, j int) {
-	b.docs[i], b.docs[j] = b.docs[j], b.docs[i]
-	b.from[i], b.from[j] = b.from[j], b.from[i]
 }

@@ -74,7 +74,7 @@ func (x *Index) CheckSeq(ctx context.Context, docs iter.Seq2[corpus.Doc, error])
 	for i := range r.c.docs {
 		r.c.docs[i].Status = r.status(r.c.docs[i].ID)
 	}
-	out.Result = assemble(r.c.docs, r.c.pairs, x.o.Params(0))
+	out.Result = *detect.Assemble(x.o.Params(0), r.c.docs, r.c.pairs)
 	out.Summary.Pairs = len(out.Result.Pairs)
 	return out, nil
 }

@@ -246,7 +246,7 @@ type console struct {
 	w        io.Writer
 	quiet    bool
 	tty      bool
-	warnings warnings
+	warnings corpus.Warnings
 	progress bool // a progress line is showing
 }
 
@@ -259,12 +259,12 @@ func newConsole(c *cli.Context) *console {
 }
 
 // maxShown is how many warnings the console prints before it only counts
-// them; reports list maxKept and count the rest.
+// them; reports list corpus.MaxWarnings and count the rest.
 const maxShown = 20
 
 func (con *console) warn(err error) {
-	con.warnings.add(err)
-	if !con.quiet && con.warnings.total <= maxShown {
+	con.warnings.Add(err)
+	if !con.quiet && con.warnings.Len() <= maxShown {
 		con.clear()
 		fmt.Fprintln(con.w, "warning:", report.Clean(err.Error()))
 	}
@@ -272,9 +272,9 @@ func (con *console) warn(err error) {
 
 // summary tells how many warnings were not printed.
 func (con *console) summary() {
-	if n := con.warnings.total - maxShown; n > 0 && !con.quiet {
+	if n := con.warnings.Len() - maxShown; n > 0 && !con.quiet {
 		con.clear()
-		fmt.Fprintf(con.w, "warning: %d more warnings; the report lists the first %d and counts the rest\n", n, maxKept)
+		fmt.Fprintf(con.w, "warning: %d more warnings; the report lists the first %d and counts the rest\n", n, corpus.MaxWarnings)
 	}
 }
 

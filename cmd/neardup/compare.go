@@ -91,7 +91,7 @@ Examples:
 			if c.Bool("explain") {
 				explain(c.App.ErrWriter, res.Params, res.Stats)
 			}
-			rep := report.Report{Result: res, Warnings: con.warnings.list()}
+			rep := report.Report{Result: res, Warnings: con.warnings.List()}
 			if format == "json" {
 				return report.JSON(c.App.Writer, rep)
 			}

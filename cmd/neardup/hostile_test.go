@@ -18,7 +18,7 @@ import (
 
 // TestWarningBomb scans a gzipped file of a few KB that expands to
 // millions of bad lines: memory stays flat, the report keeps the first
-// maxKept warnings and counts the rest by kind.
+// corpus.MaxWarnings warnings and counts the rest by kind.
 // peakRSS runs cmd and returns its peak resident set, VmHWM, read from
 // /proc as it runs: a high-water mark, so the last reading is the peak
 // but for its last milliseconds. (getrusage's Maxrss of a child counts

@@ -299,7 +299,7 @@ func deliver(c *cli.Context, x *index.Index, dst *outputs, con *console, out *in
 		fmt.Fprintf(c.App.ErrWriter, "%s: %d new, %d changed, %d unchanged; %s\n",
 			count(sum.New+sum.Changed+sum.Unchanged, "document"), sum.New, sum.Changed, sum.Unchanged, pairsSaid(sum))
 	}
-	if err := dst.write(c, report.Report{Result: &out.Result, Summary: &out.Summary, Warnings: con.warnings.list()}); err != nil {
+	if err := dst.write(c, report.Report{Result: &out.Result, Summary: &out.Summary, Warnings: con.warnings.List()}); err != nil {
 		return err
 	}
 	if write {

@@ -79,7 +79,7 @@ Examples:
 			if c.Bool("explain") {
 				explain(c.App.ErrWriter, res.Params, res.Stats)
 			}
-			return out.write(c, report.Report{Result: res, Warnings: con.warnings.list()})
+			return out.write(c, report.Report{Result: res, Warnings: con.warnings.List()})
 		},
 	}
 }

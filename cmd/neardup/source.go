@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"hash/maphash"
 
 	"github.com/neardup/neardup/corpus"
@@ -78,7 +77,7 @@ func newPlaces() *places { return &places{ids: newIDSet(), pathIdx: map[string]i
 func (s *places) add(con *console, d corpus.Doc) bool {
 	if i, ok := s.ids.add(d.ID, len(s.at)); ok {
 		first := corpus.Doc{Path: s.paths[s.at[i].path], Line: int(s.at[i].line)}
-		con.warn(fmt.Errorf("%s: %w %q, first read from %s; this one is left out (give each document its own id)", d.Where(), errDuplicateID, d.ID, first.Where()))
+		con.warn(corpus.DuplicateError(&d, &first))
 		return false
 	}
 	if s.p < 0 || d.Path != s.lastPath { // most documents share their file with the one before
