@@ -1,7 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"slices"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -16,10 +20,7 @@ import (
 // made pairs of documents; the documents of one text are candidates
 // whatever their length.
 
-// entryOf splits a "norm:j" entry.
-func entryOf(e string) string { n, _, _ := strings.Cut(e, ":"); return n }
-
-// textPair is a pair of normalised texts, in order.
+// textPair is a pair of normalised texts, in order, as one string.
 func textPair(a, b string) string {
 	if b < a {
 		a, b = b, a
@@ -27,34 +28,20 @@ func textPair(a, b string) string {
 	return a + "|" + b
 }
 
-// pairsOf calls emit with the pair of each two entries of different
-// texts, as a scan's table pairs the documents filed under one key.
-func pairsOf(entries []string, emit func(string)) {
-	for x := range entries {
-		for y := x + 1; y < len(entries); y++ {
-			if a, b := entryOf(entries[x]), entryOf(entries[y]); a != b {
-				emit(textPair(a, b))
-			}
-		}
-	}
-}
-
-// bandPairsFn pairs the texts filed under one band key: sharing a band
-// key alone makes a candidate.
-func bandPairsFn(_ uint64, entries func(*string) bool, emit func(string)) {
-	pairsOf(collect(entries), emit)
-}
-
-// printPairsFn pairs the texts filed under one fingerprint that is not
-// stock: alone when few texts hold it, else as one common fingerprint
-// shared, which counts towards Enough.
-type printPairsFn struct {
+// tableFn applies the candidate rule to one partition of a table, band
+// keys or fingerprints: its entries sorted by key (copies of one entry,
+// from documents of one text, kept once), each key's texts paired as a
+// scan's table pairs them. A band key proposes its pairs alone; a
+// fingerprint that is not stock proposes them alone when few texts hold
+// it, and else counts as one common fingerprint shared, towards Enough.
+type tableFn struct {
 	Settings []byte
+	Prints   bool
 	s        settingsCache
 	stock    map[uint64]bool
 }
 
-func (f *printPairsFn) ProcessElement(key uint64, entries func(*string) bool, stock []uint64, alone func(string), common func(string, int)) error {
+func (f *tableFn) ProcessElement(_ int, batches func(*[]byte) bool, stock []uint64, alone func(string), common func(string, int)) error {
 	s, err := f.s.get(f.Settings)
 	if err != nil {
 		return err
@@ -65,16 +52,49 @@ func (f *printPairsFn) ProcessElement(key uint64, entries func(*string) bool, st
 			f.stock[k] = true
 		}
 	}
-	if f.stock[key] {
-		return nil
+	var es [][entrySize]byte
+	var b []byte
+	for batches(&b) {
+		for ; len(b) >= entrySize; b = b[entrySize:] {
+			es = append(es, [entrySize]byte(b[:entrySize]))
+		}
 	}
-	es := collect(entries)
-	if s.Options.ProposesAlone(true, len(es)) {
-		pairsOf(es, alone)
-	} else {
-		pairsOf(es, func(p string) { common(p, 1) })
+	slices.SortFunc(es, func(x, y [entrySize]byte) int { return bytes.Compare(x[:], y[:]) })
+	es = slices.Compact(es)
+	var texts []string
+	for a := 0; a < len(es); {
+		key := es[a][:8]
+		b := a + 1
+		for b < len(es) && bytes.Equal(es[b][:8], key) {
+			b++
+		}
+		k := binary.LittleEndian.Uint64(key)
+		if b-a > 1 && !(f.Prints && f.stock[k]) {
+			texts = texts[:0]
+			for _, e := range es[a:b] {
+				texts = append(texts, hex.EncodeToString(e[8:24]))
+			}
+			emit := alone
+			if !s.Options.ProposesAlone(f.Prints, len(texts)) {
+				emit = func(p string) { common(p, 1) }
+			}
+			pairsOf(texts, emit)
+		}
+		a = b
 	}
 	return nil
+}
+
+// pairsOf calls emit with the pair of each two texts that differ, as a
+// scan's table pairs the documents filed under one key.
+func pairsOf(texts []string, emit func(string)) {
+	for x := range texts {
+		for y := x + 1; y < len(texts); y++ {
+			if texts[x] != texts[y] {
+				emit(textPair(texts[x], texts[y]))
+			}
+		}
+	}
 }
 
 // enoughFn keeps the pairs of texts that share Enough common
@@ -161,8 +181,7 @@ func idPair(a, b string) string {
 }
 
 func init() {
-	register.Function3x0(bandPairsFn)
-	register.DoFn5x1[uint64, func(*string) bool, []uint64, func(string), func(string, int), error](&printPairsFn{})
+	register.DoFn5x1[int, func(*[]byte) bool, []uint64, func(string), func(string, int), error](&tableFn{})
 	register.DoFn3x1[string, int, func(string), error](&enoughFn{})
 	register.Function2x1(sumCounts)
 	register.Function1x2(firstOfPairFn)
@@ -179,33 +198,13 @@ func init() {
 // one text.
 func candidates(s beam.Scope, set []byte, bands, prints, norms, stockKeys beam.PCollection) beam.PCollection {
 	s = s.Scope("candidates")
-	// An entry repeats once for each document of its text: keep one.
-	distinctEntries := func(col beam.PCollection) beam.PCollection {
-		return beam.ParDo(s, splitEntry, filter.Distinct(s, beam.ParDo(s, joinEntry, col)))
-	}
-	byBand := beam.GroupByKey(s, distinctEntries(bands))
-	byPrint := beam.GroupByKey(s, distinctEntries(prints))
-	bandPairs := beam.ParDo(s, bandPairsFn, byBand)
-	alone, common := beam.ParDo2(s, &printPairsFn{Settings: set}, byPrint, beam.SideInput{Input: stockKeys})
-	enough := beam.ParDo(s, &enoughFn{Settings: set}, beam.CombinePerKey(s, sumCounts, common))
-	textPairs := filter.Distinct(s, beam.Flatten(s, bandPairs, alone, enough))
+	bandAlone, bandCommon := beam.ParDo2(s, &tableFn{Settings: set}, beam.GroupByKey(s, bands), beam.SideInput{Input: stockKeys})
+	alone, common := beam.ParDo2(s, &tableFn{Settings: set, Prints: true}, beam.GroupByKey(s, prints), beam.SideInput{Input: stockKeys})
+	enough := beam.ParDo(s, &enoughFn{Settings: set}, beam.CombinePerKey(s, sumCounts, beam.Flatten(s, bandCommon, common)))
+	textPairs := filter.Distinct(s, beam.Flatten(s, bandAlone, alone, enough))
 	byFirst := beam.ParDo(s, firstOfPairFn, textPairs)
 	firsts := beam.ParDo(s, expandAFn, beam.CoGroupByKey(s, byFirst, norms))
 	docPairs := beam.ParDo(s, expandBFn, beam.CoGroupByKey(s, firsts, norms))
 	same := beam.ParDo(s, sameTextFn, beam.GroupByKey(s, norms))
 	return filter.Distinct(s, beam.Flatten(s, docPairs, same))
-}
-
-// joinEntry and splitEntry carry a keyed entry through Distinct as one
-// string.
-func joinEntry(k uint64, e string) string { return strconvKey(k) + "/" + e }
-
-func splitEntry(s string) (uint64, string) {
-	k, e, _ := strings.Cut(s, "/")
-	return parseKey(k), e
-}
-
-func init() {
-	register.Function2x1(joinEntry)
-	register.Function1x2(splitEntry)
 }

@@ -1,14 +1,5 @@
 package pipeline
 
-import "strconv"
-
-func strconvKey(k uint64) string { return strconv.FormatUint(k, 16) }
-
-func parseKey(s string) uint64 {
-	k, _ := strconv.ParseUint(s, 16, 64)
-	return k
-}
-
 // settingsCache decodes a transform's settings once per worker.
 type settingsCache struct{ s *settings }
 

@@ -28,7 +28,7 @@ func Build(ctx context.Context, s beam.Scope, cfg *Config) error {
 	}
 	fileCol := beam.CreateList(s, encoded)
 	docs, warnings := read(s, set, fileCol)
-	recs, bands, prints, norms, counts := features(s, set, docs)
+	recs, norms, counts, bands, prints := features(s, set, docs)
 	n := count(s, recs)
 	stockKeys := stock(s, set, counts, n)
 	cands := candidates(s, set, bands, prints, norms, stockKeys)
