@@ -82,7 +82,13 @@ type occurrence struct {
 // has belongs to a template. It returns the syndicated families and the
 // templates, each largest first.
 func families(docs []Document, pairs []Pair) (syndication, templates []Family) {
-	var occ []occurrence
+	n := 0
+	for k := range pairs {
+		if pairs[k].Kind != Candidate {
+			n += 2 * len(pairs[k].Passages)
+		}
+	}
+	occ := make([]occurrence, 0, n)
 	for k := range pairs {
 		p := &pairs[k]
 		if p.Kind == Candidate {
@@ -114,15 +120,18 @@ func families(docs []Document, pairs []Pair) (syndication, templates []Family) {
 	for i := 0; i < len(occ); i += 2 {
 		union(int32(i), int32(i+1))
 	}
-	// So are occurrences in one document that overlap enough.
-	order := make([]int32, len(occ))
-	for i := range order {
-		order[i] = int32(i)
+	// So are occurrences in one document that overlap enough: in order of
+	// document (a counting sort) and, within one, of first shingle, each
+	// is compared with those that start before it ends.
+	order := byCount(len(docs), len(occ), func(i int) int { return occ[i].doc })
+	for a := 0; a < len(order); {
+		b := a + 1
+		for b < len(order) && occ[order[b]].doc == occ[order[a]].doc {
+			b++
+		}
+		slices.SortFunc(order[a:b], func(x, y int32) int { return cmp.Compare(occ[x].first, occ[y].first) })
+		a = b
 	}
-	slices.SortFunc(order, func(a, b int32) int {
-		oa, ob := &occ[a], &occ[b]
-		return cmp.Or(cmp.Compare(oa.doc, ob.doc), cmp.Compare(oa.first, ob.first), cmp.Compare(oa.last, ob.last))
-	})
 	for x, i := range order {
 		oi := &occ[i]
 		for _, j := range order[x+1:] {
@@ -139,30 +148,37 @@ func families(docs []Document, pairs []Pair) (syndication, templates []Family) {
 		}
 	}
 	// Each component is a family; its members are the documents of its
-	// occurrences.
-	byRoot := map[int32][]int32{}
+	// occurrences. Components come in order of their root, their least
+	// occurrence, so that families come out the same from run to run.
+	roots := make([]int, len(occ))
 	for i := range occ {
-		r := find(int32(i))
-		byRoot[r] = append(byRoot[r], int32(i))
+		roots[i] = int(find(int32(i)))
 	}
+	byRoot := byCount(len(occ), len(occ), func(i int) int { return roots[i] })
 	// Passages carried by the same documents are one family.
 	inTemplate := make([]bool, len(occ))
 	date := dateCache(docs)
 	var all []Family
 	var occs [][]int32 // by family in all: its occurrences
 	at := map[string]int{}
-	for _, r := range sortedRoots(byRoot) {
-		f := family(docs, pairs, occ, byRoot[r], date)
+	for a := 0; a < len(byRoot); {
+		b := a + 1
+		for b < len(byRoot) && roots[byRoot[b]] == roots[byRoot[a]] {
+			b++
+		}
+		ids := byRoot[a:b]
+		a = b
+		f := family(docs, pairs, occ, ids, date)
 		key := strings.Join(f.Members, "\x00")
 		if k, ok := at[key]; ok {
 			all[k].Passages = append(all[k].Passages, f.Passages...)
 			all[k].Words += f.Words
-			occs[k] = append(occs[k], byRoot[r]...)
+			occs[k] = append(occs[k], ids...)
 			continue
 		}
 		at[key] = len(all)
 		all = append(all, f)
-		occs = append(occs, byRoot[r])
+		occs = append(occs, slices.Clone(ids))
 	}
 	for k := range all {
 		f := &all[k]
@@ -186,41 +202,45 @@ func families(docs []Document, pairs []Pair) (syndication, templates []Family) {
 	return syndication, templates
 }
 
-// sortedRoots returns the keys of byRoot in increasing order, so that
-// families come out the same from run to run.
-func sortedRoots(byRoot map[int32][]int32) []int32 {
-	roots := make([]int32, 0, len(byRoot))
-	for r := range byRoot {
-		roots = append(roots, r)
+// byCount returns the numbers 0 to n-1 in order of key(i), each below
+// keys, and in order of number for one key: a counting sort.
+func byCount(keys, n int, key func(i int) int) []int32 {
+	at := make([]int32, keys+1)
+	for i := range n {
+		at[key(i)+1]++
 	}
-	slices.Sort(roots)
-	return roots
+	for k := range keys {
+		at[k+1] += at[k]
+	}
+	out := make([]int32, n)
+	for i := range n {
+		k := key(i)
+		out[at[k]] = int32(i)
+		at[k]++
+	}
+	return out
 }
 
 // family makes the Family of the occurrences ids, one passage.
 func family(docs []Document, pairs []Pair, occ []occurrence, ids []int32, date dateFunc) Family {
 	var f Family
-	var members []int
-	for _, i := range ids {
-		members = append(members, occ[i].doc)
+	members := make([]int, len(ids))
+	for k, i := range ids {
+		members[k] = occ[i].doc
 	}
-	// The passage is shown as its occurrence of median length: the
-	// shortest may be a fragment two members share at its edge, the
-	// longest run on past it.
-	byLen := slices.Clone(ids)
-	slices.SortStableFunc(byLen, func(a, b int32) int {
-		return cmp.Compare(occ[a].last-occ[a].first, occ[b].last-occ[b].first)
-	})
-	shown := byLen[len(byLen)/2]
 	slices.Sort(members)
 	members = slices.Compact(members)
-	outlets := map[string]bool{}
 	var first, last int = -1, -1
-	for _, m := range members {
+	f.Members = make([]string, len(members))
+	f.Outlets = []string{}
+	for k, m := range members {
 		d := &docs[m]
-		f.Members = append(f.Members, d.ID)
-		outlets[d.Source] = true
-		f.unknownOutlet = f.unknownOutlet || d.Source == ""
+		f.Members[k] = d.ID
+		if d.Source == "" {
+			f.unknownOutlet = true
+		} else if !slices.Contains(f.Outlets, d.Source) {
+			f.Outlets = append(f.Outlets, d.Source)
+		}
 		if t, ok := date(m); ok {
 			if first < 0 {
 				first, last = m, m
@@ -236,16 +256,8 @@ func family(docs []Document, pairs []Pair, occ []occurrence, ids []int32, date d
 	if first >= 0 {
 		f.First, f.Last = docs[first].Date, docs[last].Date
 	}
-	for s := range outlets {
-		if s != "" {
-			f.Outlets = append(f.Outlets, s)
-		}
-	}
 	slices.Sort(f.Outlets)
-	if f.Outlets == nil {
-		f.Outlets = []string{}
-	}
-	o := &occ[shown]
+	o := &occ[medianOccurrence(occ, ids)]
 	ps := &pairs[o.pair].Passages[o.shared]
 	st := SharedText{Words: ps.Words, Text: ps.Text}
 	if o.b {
@@ -253,6 +265,22 @@ func family(docs []Document, pairs []Pair, occ []occurrence, ids []int32, date d
 	}
 	f.Words, f.Passages = st.Words, []SharedText{st}
 	return f
+}
+
+// medianOccurrence returns the occurrence of ids of median length (the
+// later of two), which a family is shown as: the shortest may be a
+// fragment two members share at its edge, the longest run on past it.
+func medianOccurrence(occ []occurrence, ids []int32) int32 {
+	length := func(i int32) int { return occ[i].last - occ[i].first }
+	if len(ids) == 2 { // the sides of one passage: most families
+		if length(ids[1]) >= length(ids[0]) {
+			return ids[1]
+		}
+		return ids[0]
+	}
+	byLen := slices.Clone(ids)
+	slices.SortStableFunc(byLen, func(a, b int32) int { return cmp.Compare(length(a), length(b)) })
+	return byLen[len(byLen)/2]
 }
 
 // markTemplatePairs sets the Template of each reuse pair all of whose
