@@ -103,14 +103,7 @@ func nightlyText(w io.Writer, r Report) error {
 			if pr.Direction != "" {
 				tw.printf("    direction %s (a = %s): %s\n", pr.Direction, Clean(pr.A), pr.Why)
 			}
-			shown := longest(nil, pr.Passages, 3)
-			for _, i := range shown {
-				ps := &pr.Passages[i]
-				tw.printf("    \"%s\" (%d words)\n", Quote(ps.Text, 160), ps.Words)
-			}
-			if more := len(pr.Passages) - len(shown); more > 0 {
-				tw.printf("    and %s more\n", plural(more, "passage"))
-			}
+			quotePassages(tw, "    ", pr.Passages)
 		}
 	}
 	return finish(bw, tw, r.Warnings)
@@ -151,9 +144,4 @@ func explainScore(p *detect.Pair, mine, other float64) string {
 		return "the same text once normalised"
 	}
 	return fmt.Sprintf("%.0f%% of this article and %.0f%% of the other are in shared passages; Jaccard similarity %.3f", 100*mine, 100*other, p.Jaccard)
-}
-
-// statusOf returns the statuses of p's sides.
-func statusOf(r Report, p *detect.Pair) (string, string) {
-	return r.Documents[p.I].Status, r.Documents[p.J].Status
 }

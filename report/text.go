@@ -66,12 +66,24 @@ func (t *textReport) summary() {
 		p.Unit, p.K, p.Hasher, p.Perms, p.Threshold, p.ReuseScore)
 }
 
-// limited returns how many of n items to list, and a line for the rest.
-func (t *textReport) limited(n int) (int, string) {
-	if t.r.Limit <= 0 || n <= t.r.Limit {
-		return n, ""
+// list writes a section: its heading, with the number of items, and
+// item(i) for each of the n items up to the limit, then a line for the
+// rest. A section of no items is left out.
+func (t *textReport) list(heading string, n int, item func(i int)) {
+	if n == 0 {
+		return
 	}
-	return t.r.Limit, fmt.Sprintf("  … and %d more (--format json lists them all, or --limit 0)\n", n-t.r.Limit)
+	t.printf("\n%s (%d)\n", heading, n)
+	shown := n
+	if t.r.Limit > 0 && n > t.r.Limit {
+		shown = t.r.Limit
+	}
+	for i := range shown {
+		item(i)
+	}
+	if shown < n {
+		t.printf("  … and %d more (--format json lists them all, or --limit 0)\n", n-shown)
+	}
 }
 
 // reuse lists the reuse pairs, template pairs aside, strongest evidence
@@ -83,19 +95,11 @@ func (t *textReport) reuse() {
 			ks = append(ks, k)
 		}
 	}
-	if len(ks) == 0 {
-		return
-	}
 	slices.SortStableFunc(ks, func(a, b int) int {
 		pa, pb := &t.r.Pairs[a], &t.r.Pairs[b]
 		return cmp.Or(cmp.Compare(words(pb), words(pa)), cmp.Compare(pb.Score, pa.Score))
 	})
-	t.printf("\nReuse: articles that share passages, strongest evidence first (%d)\n", len(ks))
-	n, rest := t.limited(len(ks))
-	for i, k := range ks[:n] {
-		t.pair(i+1, &t.r.Pairs[k])
-	}
-	t.printf("%s", rest)
+	t.list("Reuse: articles that share passages, strongest evidence first", len(ks), func(i int) { t.pair(i+1, &t.r.Pairs[ks[i]]) })
 }
 
 // words is the number of words in p's passages.
@@ -122,13 +126,18 @@ func (t *textReport) pair(n int, p *detect.Pair) {
 			t.printf("   %s: %s%s\n", side.name, Clean(side.id), d)
 		}
 	}
-	shown := longest(nil, p.Passages, 3)
+	quotePassages(&t.errWriter, "   ", p.Passages)
+}
+
+// quotePassages writes the three longest of ps, a line each under
+// indent, and how many more there are.
+func quotePassages(w *errWriter, indent string, ps []detect.Passage) {
+	shown := longest(nil, ps, 3)
 	for _, i := range shown {
-		ps := &p.Passages[i]
-		t.printf("   \"%s\" (%d words)\n", Quote(ps.Text, 160), ps.Words)
+		w.printf("%s\"%s\" (%d words)\n", indent, Quote(ps[i].Text, 160), ps[i].Words)
 	}
-	if more := len(p.Passages) - len(shown); more > 0 {
-		t.printf("   and %s (--format json lists them all)\n", plural(more, "more passage"))
+	if more := len(ps) - len(shown); more > 0 {
+		w.printf("%sand %s (--format json lists them all)\n", indent, plural(more, "more passage"))
 	}
 }
 
@@ -153,29 +162,13 @@ func scoreWords(p *detect.Pair) string {
 // syndication lists the syndicated passages, most articles first.
 func (t *textReport) syndication() {
 	fs := t.r.Syndication
-	if len(fs) == 0 {
-		return
-	}
-	t.printf("\nSyndicated passages: text several articles carry, most articles first (%d)\n", len(fs))
-	n, rest := t.limited(len(fs))
-	for _, f := range fs[:n] {
-		t.family("S", &f)
-	}
-	t.printf("%s", rest)
+	t.list("Syndicated passages: text several articles carry, most articles first", len(fs), func(i int) { t.family("S", &fs[i]) })
 }
 
 // templates lists the templates, a line each with some members.
 func (t *textReport) templates() {
 	fs := t.r.Templates
-	if len(fs) == 0 {
-		return
-	}
-	t.printf("\nTemplates: text an outlet repeats across its own articles, not syndication (%d)\n", len(fs))
-	n, rest := t.limited(len(fs))
-	for _, f := range fs[:n] {
-		t.family("T", &f)
-	}
-	t.printf("%s", rest)
+	t.list("Templates: text an outlet repeats across its own articles, not syndication", len(fs), func(i int) { t.family("T", &fs[i]) })
 }
 
 // family writes a family in two lines: its size, outlets, dates and
@@ -226,15 +219,9 @@ func (t *textReport) nearDuplicates() {
 			ps = append(ps, p)
 		}
 	}
-	if len(ps) == 0 {
-		return
-	}
-	t.printf("\nNear-duplicates: score = Jaccard similarity of their shingles (%d)\n", len(ps))
-	n, rest := t.limited(len(ps))
-	for _, p := range ps[:n] {
-		t.printf("  %.3f  %s ~ %s  (direction %s)\n", p.Score, Clean(p.A), Clean(p.B), p.Direction)
-	}
-	t.printf("%s", rest)
+	t.list("Near-duplicates: score = Jaccard similarity of their shingles", len(ps), func(i int) {
+		t.printf("  %.3f  %s ~ %s  (direction %s)\n", ps[i].Score, Clean(ps[i].A), Clean(ps[i].B), ps[i].Direction)
+	})
 }
 
 // duplicates lists the groups of exact duplicates, a line each: the
@@ -277,13 +264,8 @@ func (t *textReport) duplicates() {
 		roots = append(roots, r)
 	}
 	slices.Sort(roots)
-	if len(roots) == 0 {
-		return
-	}
-	t.printf("\nExact duplicates: the same text once normalised (%d groups)\n", len(roots))
-	n, rest := t.limited(len(roots))
-	for _, r := range roots[:n] {
-		g := groups[r]
+	t.list("Exact-duplicate groups: the same text once normalised", len(roots), func(i int) {
+		g := groups[roots[i]]
 		slices.Sort(g)
 		ids := make([]string, len(g))
 		first := ""
@@ -298,24 +280,18 @@ func (t *textReport) duplicates() {
 			t.printf("  (dated first: %s)", Clean(first))
 		}
 		t.printf("\n")
-	}
-	t.printf("%s", rest)
+	})
 }
 
 // clusters lists the document clusters, a line each.
 func (t *textReport) clusters() {
 	cs := t.r.Clusters
-	if len(cs) == 0 {
-		return
-	}
-	t.printf("\nClusters: an article and the articles it shares passages with (%d)\n", len(cs))
-	n, rest := t.limited(len(cs))
-	for _, c := range cs[:n] {
+	t.list("Clusters: an article and the articles it shares passages with", len(cs), func(i int) {
+		c := &cs[i]
 		src := "none the source of the others"
 		if c.Source != "" {
 			src = "source " + Clean(c.Source)
 		}
 		t.printf("  %d. %s around %s, %s: %s\n", c.ID, plural(len(c.Members), "article"), Clean(c.Center), src, idList(c.Members, 10))
-	}
-	t.printf("%s", rest)
+	})
 }

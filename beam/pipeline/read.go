@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path"
 	"strings"
 
@@ -88,12 +88,11 @@ func (expandFn) ProcessElement(ctx context.Context, b []byte, emit func([]byte),
 		emit(b)
 		return nil
 	}
-	fs, err := filesystem.New(ctx, f.Path)
-	if err != nil {
+	var names []string
+	err := withFS(ctx, f.Path, func(fs filesystem.Interface) (err error) {
+		names, err = fs.List(ctx, f.Path)
 		return err
-	}
-	defer fs.Close()
-	names, err := fs.List(ctx, f.Path)
+	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
@@ -129,37 +128,37 @@ func (f *readFn) ProcessElement(ctx context.Context, b []byte, emit func(string,
 		return err
 	}
 	r := f.s.Reader.reader(func(err error) { warn(warningOf(fl.N, err)) })
-	var in interface {
-		Read([]byte) (int, error)
-		Close() error
-	}
-	if strings.Contains(fl.Path, "://") {
-		fs, err := filesystem.New(ctx, fl.Path)
-		if err != nil {
-			return err
-		}
-		defer fs.Close()
-		rc, err := fs.OpenRead(ctx, fl.Path)
+	// Local paths and those with a scheme alike, through the runner's file
+	// systems.
+	return withFS(ctx, fl.Path, func(fs filesystem.Interface) error {
+		in, err := fs.OpenRead(ctx, fl.Path)
 		if err != nil {
 			warn(warningOf(fl.N, &corpus.Error{Path: fl.Path, Err: err}))
 			return nil
 		}
-		in = rc
-	} else {
-		fh, err := os.Open(fl.Path)
-		if err != nil {
-			warn(warningOf(fl.N, &corpus.Error{Path: fl.Path, Err: err}))
-			return nil
-		}
-		in = fh
-	}
-	defer in.Close()
+		defer in.Close()
+		return f.decode(ctx, r, fl, in, emit)
+	})
+}
+
+// decode reads the documents of fl from in and emits each keyed by its id.
+func (f *readFn) decode(ctx context.Context, r *corpus.Reader, fl file, in io.Reader, emit func(string, []byte)) error {
 	return r.Decode(ctx, fl.Path, fl.ID, in, func(d corpus.Doc) error {
 		rec := encode(&record{Doc: d, File: fl.N})
 		emit(d.ID, rec)
 		readBytes.Inc(ctx, int64(len(d.ID)+len(rec)))
 		return nil
 	})
+}
+
+// withFS calls fn with the runner's file system of path.
+func withFS(ctx context.Context, path string, fn func(filesystem.Interface) error) error {
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	return fn(fs)
 }
 
 // firstFn keeps, of the documents that share an id, the first read, as a

@@ -56,7 +56,7 @@ func run(ctx context.Context) error {
 	}
 	cfg.Roots = flag.Args()
 	if len(cfg.Roots) == 0 || cfg.Output == "" {
-		return fmt.Errorf("usage: neardup-beam [--runner prism] [--format json|csv] -o FILE PATH...")
+		return fmt.Errorf("usage: neardup-beam [--runner prism] [--format json|csv] -o FILE PATH [PATH ...]")
 	}
 	if cfg.Format != "json" && cfg.Format != "csv" {
 		return fmt.Errorf("--format %q: choose json or csv", cfg.Format)
