@@ -34,13 +34,13 @@ labels=(-label "wc -w (floor)" -label "ekzhu/minhash-lsh program (documents only
   -label "neardup scan (default: text report)" -label "neardup scan --format csv" -label "neardup scan --format json")
 cmds=(wc -w "$reuters" :::
   "$work/ekzhuscan" -id-field doc_id "$reuters" :::
-  "$work/neardup" scan -q --id-field doc_id -o /dev/null "$reuters" :::
-  "$work/neardup" scan -q --id-field doc_id --format csv -o /dev/null "$reuters" :::
-  "$work/neardup" scan -q --id-field doc_id --format json -o /dev/null "$reuters")
+  "$work/neardup" scan -q --id-field doc_id -o "$work/discard" "$reuters" :::
+  "$work/neardup" scan -q --id-field doc_id --format csv -o "$work/discard" "$reuters" :::
+  "$work/neardup" scan -q --id-field doc_id --format json -o "$work/discard" "$reuters")
 if [ -n "${PREV:-}" ]; then
   labels+=(-label "previous binary: text report" -label "previous binary: --format csv")
-  cmds+=(::: "$PREV" scan -q --id-field doc_id -o /dev/null "$reuters" :::
-    "$PREV" scan -q --id-field doc_id --format csv -o /dev/null "$reuters")
+  cmds+=(::: "$PREV" scan -q --id-field doc_id -o "$work/discard" "$reuters" :::
+    "$PREV" scan -q --id-field doc_id --format csv -o "$work/discard" "$reuters")
 fi
 "$work/harness" -runs "$runs" "${labels[@]}" -- "${cmds[@]}"
 

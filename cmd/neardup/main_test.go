@@ -515,3 +515,21 @@ func TestCompareInCorpus(t *testing.T) {
 		t.Errorf("an id not in the corpus: exit %d, %s", code, errs)
 	}
 }
+
+// TestOutputToDevice: -o /dev/null (or a pipe) is written as it is, never
+// replaced by a renamed file, which would turn the device into a file.
+func TestOutputToDevice(t *testing.T) {
+	before, err := os.Stat(os.DevNull)
+	if err != nil || before.Mode()&os.ModeDevice == 0 {
+		t.Skip("no /dev/null device here")
+	}
+	for _, flag := range []string{"-o", "--matrix", "--html"} {
+		if code, _, errs := neardup(t, "scan", "-q", flag, os.DevNull, seeds); code != 0 {
+			t.Fatalf("%s %s: exit %d: %s", flag, os.DevNull, code, errs)
+		}
+		after, err := os.Stat(os.DevNull)
+		if err != nil || after.Mode() != before.Mode() {
+			t.Fatalf("%s %s turned it into %v (%v)", flag, os.DevNull, after.Mode(), err)
+		}
+	}
+}

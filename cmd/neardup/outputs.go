@@ -14,13 +14,24 @@ import (
 // pending is an output file being made: a temporary file beside it,
 // created before any input is read, so that an unwritable path fails at
 // once, and renamed over it only once written whole, so that a failed
-// run leaves the file as it was.
+// run leaves the file as it was. An output that exists and is not a
+// regular file (/dev/null, a named pipe, a terminal) is opened and
+// written as it is: a rename would replace the device or pipe with a
+// file.
 type pending struct {
-	name string
-	tmp  *os.File
+	name   string
+	tmp    *os.File
+	direct bool // tmp is the output itself
 }
 
 func createPending(flag, name string) (*pending, error) {
+	if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, usagef("--%s %s: %w", flag, name, err)
+		}
+		return &pending{name: name, tmp: f, direct: true}, nil
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		return nil, usagef("--%s %s: %w", flag, name, err)
@@ -30,6 +41,16 @@ func createPending(flag, name string) (*pending, error) {
 
 // commit writes the file with fn and puts it in place.
 func (p *pending) commit(fn func(w io.Writer) error) error {
+	if p.direct {
+		err := fn(p.tmp)
+		if cerr := p.tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", p.name, err)
+		}
+		return nil
+	}
 	err := fn(p.tmp)
 	if err == nil {
 		err = p.tmp.Sync()
@@ -49,7 +70,9 @@ func (p *pending) commit(fn func(w io.Writer) error) error {
 
 func (p *pending) abandon() {
 	p.tmp.Close()
-	os.Remove(p.tmp.Name())
+	if !p.direct {
+		os.Remove(p.tmp.Name())
+	}
 }
 
 // outputs are the report, HTML page and matrix a command writes, as its
