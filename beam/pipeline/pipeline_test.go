@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -137,4 +138,41 @@ func TestReutersAsScan(t *testing.T) {
 		t.Skip("Reuters takes a minute or two under prism")
 	}
 	sameAsScan(t, shared(t, "corpora/reuters21578/docs.jsonl"), "doc_id")
+}
+
+// TestShards: --shards writes every reported pair as a JSON line, the
+// same pairs as the merged report.
+func TestShards(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Roots: []string{"../../testdata/seeds"}, Options: detect.Defaults(), Output: filepath.Join(dir, "r.json"), Format: "json",
+		Shards: filepath.Join(dir, "pairs")}
+	cfg.Reader.IDField = "id"
+	p, s := beam.NewPipelineWithRoot()
+	if err := Build(context.Background(), s, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prism.Execute(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	shards, _ := filepath.Glob(filepath.Join(dir, "pairs-*.jsonl"))
+	var got []json.RawMessage
+	for _, sh := range shards {
+		data, err := os.ReadFile(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			got = append(got, json.RawMessage(line))
+		}
+	}
+	merged := readReport(t, cfg.Output)
+	if len(shards) == 0 || len(got) != len(merged.Pairs) || len(got) == 0 {
+		t.Fatalf("%d shards with %d pairs; the report has %d", len(shards), len(got), len(merged.Pairs))
+	}
+	var a, b struct{ A, B, Kind string }
+	json.Unmarshal(got[0], &a)
+	json.Unmarshal(merged.Pairs[0], &b)
+	if a != b {
+		t.Errorf("shard pair %+v, report pair %+v", a, b)
+	}
 }
