@@ -53,6 +53,8 @@ func nightlyText(w io.Writer, r Report) error {
 	if s.Earlier > 0 {
 		tw.printf(", %d of them found by earlier runs that did not deliver them", s.Earlier)
 	}
+	sum := summarize(&r)
+	tw.printf("%s, %s", kindsAndGroups(&sum), plural(sum.Outlets, "outlet"))
 	p := r.Params
 	tw.printf("\n(%s %d-shingles, near-duplicate at Jaccard ≥ %.2f, reuse at coverage ≥ %.2f)\n", p.Unit, p.K, p.Threshold, p.ReuseScore)
 	if len(r.Pairs) == 0 {

@@ -45,8 +45,17 @@ type textReport struct {
 
 func (t *textReport) summary() {
 	s := summarize(t.r)
-	k := s.Kinds
 	t.printf("%s, %s", plural(s.Documents, "document"), plural(s.Pairs, "pair"))
+	t.printf("%s, %s\n", kindsAndGroups(&s), plural(s.Outlets, "outlet"))
+	p := t.r.Params
+	t.printf("(%s %d-shingles, %s %d hashes; near-duplicate at Jaccard ≥ %.2f, reuse when shared passages cover ≥ %.2f of an article)\n",
+		p.Unit, p.K, p.Hasher, p.Perms, p.Threshold, p.ReuseScore)
+}
+
+// kindsAndGroups is " (2 reuse, 1 duplicate), 3 syndicated passages,
+// 0 templates, 2 clusters": the pairs by kind and what they group into.
+func kindsAndGroups(s *summary) string {
+	k := s.Kinds
 	var kinds []string
 	for _, c := range []struct {
 		n    int
@@ -56,14 +65,11 @@ func (t *textReport) summary() {
 			kinds = append(kinds, fmt.Sprintf("%d %s", c.n, c.name))
 		}
 	}
+	out := ""
 	if len(kinds) > 0 {
-		t.printf(" (%s)", strings.Join(kinds, ", "))
+		out = " (" + strings.Join(kinds, ", ") + ")"
 	}
-	t.printf(", %s, %s, %s, %s\n", plural(s.Syndication, "syndicated passage"), plural(s.Templates, "template"),
-		plural(s.Clusters, "cluster"), plural(s.Outlets, "outlet"))
-	p := t.r.Params
-	t.printf("(%s %d-shingles, %s %d hashes; near-duplicate at Jaccard ≥ %.2f, reuse when shared passages cover ≥ %.2f of an article)\n",
-		p.Unit, p.K, p.Hasher, p.Perms, p.Threshold, p.ReuseScore)
+	return out + ", " + plural(s.Syndication, "syndicated passage") + ", " + plural(s.Templates, "template") + ", " + plural(s.Clusters, "cluster")
 }
 
 // list writes a section: its heading, with the number of items, and
