@@ -46,7 +46,25 @@ func onUsageError(c *cli.Context, err error, isSub bool) error {
 	if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
 		help = "neardup " + c.Command.FullName() + " --help"
 	}
+	if c.Command != nil && defines(c.Command, "db") && shapesKeys(err) {
+		return usageError{fmt.Errorf("%w: an index's shingles, signatures and banding are fixed when it is made (neardup index stats --db … shows them; rebuild it with index add to change them)", err)}
+	}
 	return usageError{fmt.Errorf("%w (see %s)", err, help)}
+}
+
+// shapesKeys reports whether err is about a flag, not defined, that
+// shapes an index's keys.
+func shapesKeys(err error) bool {
+	msg := err.Error()
+	if !strings.Contains(msg, "flag provided but not defined") {
+		return false
+	}
+	for _, f := range []string{"-k", "-word-ngrams", "-char-ngrams", "-perms", "-hasher", "-window", "-passage-hashes", "-threshold"} {
+		if strings.HasSuffix(msg, " "+f) || strings.HasSuffix(msg, " -"+f) {
+			return true
+		}
+	}
+	return false
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
@@ -125,6 +143,21 @@ func requireDB(c *cli.Context) error {
 // that find pairs in a corpus: every concern's.
 func detectFlags() []cli.Flag {
 	return slices.Concat(candidateFlags(), verifyFlags(), stockFlags(), inputFlags(), consoleFlags())
+}
+
+// runFlags are the flags of detection that a run against an existing
+// index may set: those that decide and report pairs. The flags that shape
+// its keys (shingles, signatures, banding, windows) are the index's own,
+// recorded when it was made.
+func runFlags() []cli.Flag {
+	keep := []string{"min-score", "min-prints", "cross-source", "workers", "reuse-score", "min-passage", "min-evidence", "gap", "stock-fraction", "stock-min-docs", "stock-max-docs"}
+	var out []cli.Flag
+	for _, f := range slices.Concat(candidateFlags(), verifyFlags(), stockFlags()) {
+		if slices.Contains(keep, f.Names()[0]) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // candidateFlags shape which pairs are proposed and reported.

@@ -95,7 +95,7 @@ func checkCommand() *cli.Command {
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
 		&cli.StringFlag{Name: "html", Usage: "also write an HTML report to `FILE`", Category: "Output"},
-	}, detectFlags()...)
+	}, slices.Concat(runFlags(), inputFlags(), consoleFlags())...)
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "report what documents match in an index, without adding them",
@@ -460,7 +460,7 @@ func indexReportCommand() *cli.Command {
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
 		&cli.StringFlag{Name: "html", Usage: "also write an HTML report to `FILE`", Category: "Output"},
 		&cli.BoolFlag{Name: "keep", Usage: "leave the pairs undelivered: the next add or report gives them again", Category: "Output"},
-	}, detectFlags()...)
+	}, slices.Concat(runFlags(), consoleFlags())...)
 	return &cli.Command{
 		Name:  "report",
 		Usage: "print the matches that earlier index add runs found but did not deliver, adding nothing",
@@ -561,7 +561,7 @@ func indexPairsCommand() *cli.Command {
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
 		&cli.StringFlag{Name: "html", Usage: "also write an HTML report to `FILE`", Category: "Output"},
-	}, detectFlags()...)
+	}, slices.Concat(runFlags(), consoleFlags())...)
 	return &cli.Command{
 		Name:  "pairs",
 		Usage: "report every pair among the indexed documents, as a scan of them would",
