@@ -27,11 +27,11 @@ func TestFamiliesByOverlap(t *testing.T) {
 		docs[i].ID = fmt.Sprintf("d%d", i)
 	}
 	pairs := []Pair{
-		sharing(0, 1, 0, 20, 10, 30),     // P: d0 and d1
-		sharing(0, 2, 1, 20, 5, 24),      // P again, as d0 has it: d0, d1, d2
-		sharing(0, 3, 100, 130, 0, 30),   // Q elsewhere in d0: d0, d3
-		sharing(0, 4, 0, 200, 0, 200),    // d4 took all of d0: holds P and Q, glues neither
-		sharing(1, 5, 200, 230, 40, 70),  // R: d1 and d5, two passages
+		sharing(0, 1, 0, 20, 10, 30),    // P: d0 and d1
+		sharing(0, 2, 1, 20, 5, 24),     // P again, as d0 has it: d0, d1, d2
+		sharing(0, 3, 100, 130, 0, 30),  // Q elsewhere in d0: d0, d3
+		sharing(0, 4, 0, 200, 0, 200),   // d4 took all of d0: holds P and Q, glues neither
+		sharing(1, 5, 200, 230, 40, 70), // R: d1 and d5, two passages
 		sharing(1, 5, 300, 330, 100, 130),
 	}
 	syn, tmpl := families(docs, pairs)
