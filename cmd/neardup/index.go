@@ -71,13 +71,24 @@ Examples:
 	}
 }
 
+// reportFlags are the flags of a report of an index's pairs: its format
+// and file, and with html an HTML page beside it.
+func reportFlags(html bool) []cli.Flag {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
+	}
+	if html {
+		flags = append(flags, &cli.StringFlag{Name: "html", Usage: "also write an HTML report to `FILE`", Category: "Output"})
+	}
+	return flags
+}
+
 func indexAddCommand() *cli.Command {
 	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(), profileFlag(),
 		&cli.IntFlag{Name: "batch", Value: index.DefaultBatch, Usage: "documents written in one transaction", Category: "Index"},
 		&cli.BoolFlag{Name: "verbose", Usage: "say on stderr after each transaction how many documents are in", Category: "Output"},
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
-	}, detectFlags()...)
+	}, slices.Concat(reportFlags(false), detectFlags())...)
 	return &cli.Command{
 		Name:      "add",
 		Usage:     "add documents to the index and report what they match among those already in it",
@@ -92,10 +103,7 @@ func indexAddCommand() *cli.Command {
 func checkCommand() *cli.Command {
 	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(), profileFlag(),
 		&cli.BoolFlag{Name: "fail-on-match", Usage: "exit 1 when anything is found (for cron jobs and CI)", Category: "Output"},
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
-		&cli.StringFlag{Name: "html", Usage: "also write an HTML report to `FILE`", Category: "Output"},
-	}, slices.Concat(runFlags(), inputFlags(), consoleFlags())...)
+	}, slices.Concat(reportFlags(true), runFlags(), inputFlags(), consoleFlags())...)
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "report what documents match in an index, without adding them",
@@ -456,11 +464,8 @@ func indexStatsCommand() *cli.Command {
 
 func indexReportCommand() *cli.Command {
 	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(),
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
-		&cli.StringFlag{Name: "html", Usage: "also write an HTML report to `FILE`", Category: "Output"},
 		&cli.BoolFlag{Name: "keep", Usage: "leave the pairs undelivered: the next add or report gives them again", Category: "Output"},
-	}, slices.Concat(runFlags(), consoleFlags())...)
+	}, slices.Concat(reportFlags(true), runFlags(), consoleFlags())...)
 	return &cli.Command{
 		Name:  "report",
 		Usage: "print the matches that earlier index add runs found but did not deliver, adding nothing",
@@ -557,11 +562,7 @@ func indexCompactCommand() *cli.Command {
 }
 
 func indexPairsCommand() *cli.Command {
-	flags := append([]cli.Flag{dbFlag(), lockWaitFlag(),
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv", Category: "Output"},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE`", Category: "Output"},
-		&cli.StringFlag{Name: "html", Usage: "also write an HTML report to `FILE`", Category: "Output"},
-	}, slices.Concat(runFlags(), consoleFlags())...)
+	flags := append([]cli.Flag{dbFlag(), lockWaitFlag()}, slices.Concat(reportFlags(true), runFlags(), consoleFlags())...)
 	return &cli.Command{
 		Name:  "pairs",
 		Usage: "report every pair among the indexed documents, as a scan of them would",
