@@ -20,6 +20,8 @@
 // its keys.go keys), count.go (shingle frequencies and stock phrases),
 // candidates.go (the candidate rule of rule.go, in bulk), verify.go
 // (each candidate's figures, pair.go for one pair), evidence.go (byte
-// ranges and text of the passages), provenance.go (directions) and
-// cluster.go; scan.go runs them in order.
+// ranges and text of the passages), provenance.go (directions),
+// syndication.go (syndicated passages and templates) and cluster.go;
+// scan.go runs them in order. compare.go verifies one pair of a corpus
+// and assemble.go makes a Result for engines other than Scan.
 package detect

@@ -1,5 +1,6 @@
 // Package report writes the results of a detection run for people and
-// programs: text, JSON, CSV pairs and the similarity matrix.
+// programs: text, JSON, CSV pairs, the similarity matrix and a
+// self-contained HTML page, each leading with a summary (the CSV aside).
 //
 // The JSON form is a documented contract (see README.md): a top object
 // with a summary, params, stats, documents, pairs, clusters, syndicated

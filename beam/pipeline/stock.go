@@ -14,10 +14,11 @@ import (
 // documents (none when n is below the least cutoff, as in a scan).
 type stockFn struct {
 	Settings []byte
+	s        settingsCache
 }
 
 func (f *stockFn) ProcessElement(_ int, batches func(*[]byte) bool, n int, emit func(uint64)) error {
-	s, err := decodeSettings(f.Settings)
+	s, err := f.s.get(f.Settings)
 	if err != nil {
 		return err
 	}
